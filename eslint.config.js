@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'data/', 'db/migrations/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['web/**/*.svelte', 'web/**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
+  {
+    files: ['web/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // The dashboard talks to the server over HTTP only: it never reaches into storage or crawlers.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/db/**', '**/db', '**/jobs/**', '**/jobs', '**/server/**', '**/server', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], message: 'web/ may not import db/, jobs/ or server/: use the HTTP API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['methodology/**'],
+    rules: {
+      // Pure code: no I/O and nothing outside the folder.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '../*', 'fs', 'path'], message: 'methodology/ is pure: no I/O, no imports outside the folder.' }] }],
+    },
+  },
+);
