@@ -1,0 +1,83 @@
+import {
+  UNMEASURABLE_REASONS,
+  type Criterion,
+  type LabelLevel,
+  type RawValue,
+  type ResolvedValue,
+} from './types.ts';
+
+/** A value that the methodology cannot place: a bug in a check or a bad declaration, never user data to guess at. */
+export class MethodologyError extends Error {
+  override name = 'MethodologyError';
+}
+
+/**
+ * The level a measured value takes: for numeric scales the first level (in table order) whose
+ * bound it satisfies, for text scales the level with that label. Returns null for scales
+ * without levels.
+ */
+export function levelOf(criterion: Criterion, value: number | string): LabelLevel | null {
+  const { scale } = criterion;
+  switch (scale.kind) {
+    case 'none':
+      return null;
+    case 'labels': {
+      const level = scale.levels.find((l) => l.label === value);
+      if (!level) {
+        throw new MethodologyError(
+          `${criterion.slug}: "${String(value)}" is not a level (expected one of ${scale.levels.map((l) => `"${l.label}"`).join(', ')})`,
+        );
+      }
+      return level;
+    }
+    case 'higher': {
+      const n = requireNumber(criterion, value);
+      return scale.levels.find((l) => l.min === null || n >= l.min) ?? fallthrough(criterion);
+    }
+    case 'lower': {
+      const n = requireNumber(criterion, value);
+      return scale.levels.find((l) => l.below === null || n < l.below) ?? fallthrough(criterion);
+    }
+  }
+}
+
+/** Turns a raw value into its state, level and goal flag, applying the answer-count rule. */
+export function resolveValue(criterion: Criterion, raw: RawValue): ResolvedValue {
+  if (raw.state === 'not_applicable') {
+    return { state: 'not_applicable', value: null, level: null, goal: null, reason: raw.reason ?? null };
+  }
+  if (raw.state === 'unmeasurable') {
+    return { state: 'unmeasurable', value: null, level: null, goal: null, reason: raw.reason };
+  }
+  if (typeof raw.value === 'string' && criterion.notApplicableLabels?.includes(raw.value)) {
+    return { state: 'not_applicable', value: null, level: null, goal: null, reason: raw.value };
+  }
+  if (criterion.minAnswers !== undefined && (raw.answers ?? 0) < criterion.minAnswers) {
+    return {
+      state: 'unmeasurable',
+      value: raw.value,
+      level: null,
+      goal: null,
+      reason: UNMEASURABLE_REASONS.insufficientAnswers,
+    };
+  }
+  const level = levelOf(criterion, raw.value);
+  return {
+    state: 'measured',
+    value: raw.value,
+    level: level?.label ?? null,
+    goal: level ? level.goal : null,
+    reason: null,
+  };
+}
+
+function requireNumber(criterion: Criterion, value: number | string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new MethodologyError(`${criterion.slug}: expected a finite number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function fallthrough(criterion: Criterion): never {
+  throw new MethodologyError(`${criterion.slug}: the level table has no catch-all level`);
+}

@@ -1,0 +1,73 @@
+// The vocabulary of the methodology, shared by the edition engine, the API and the dashboard.
+
+export const VALUE_STATES = ['measured', 'not_applicable', 'unmeasurable'] as const;
+export type ValueState = (typeof VALUE_STATES)[number];
+
+export const SOURCES = ['crawl', 'survey', 'declared'] as const;
+export type Source = (typeof SOURCES)[number];
+
+export const UNITS = ['label', 'percent', 'score10', 'ms', 'items', 'violations'] as const;
+export type Unit = (typeof UNITS)[number];
+
+/** A level of a text scale: the value must equal the label. */
+export interface LabelLevel {
+  label: string;
+  goal: boolean;
+}
+
+/** A level of a "higher is better" scale: reached when value >= min; `min: null` is the catch-all. */
+export interface MinLevel extends LabelLevel {
+  min: number | null;
+}
+
+/** A level of a "lower is better" scale: reached when value < below; `below: null` is the catch-all. */
+export interface BelowLevel extends LabelLevel {
+  below: number | null;
+}
+
+export type Scale =
+  | { kind: 'labels'; levels: LabelLevel[] }
+  | { kind: 'higher'; levels: MinLevel[] }
+  | { kind: 'lower'; levels: BelowLevel[] }
+  | { kind: 'none' };
+
+export interface Criterion {
+  slug: string;
+  label: string;
+  /** How the value is obtained, in French, for the methodology page. */
+  method: string;
+  sources: readonly Source[];
+  unit: Unit;
+  scale: Scale;
+  /** Survey criteria: fewer answers than this makes the value not measurable. */
+  minAnswers?: number;
+  /** Text values that mean "this criterion does not apply to this procedure". */
+  notApplicableLabels?: readonly string[];
+}
+
+export interface Methodology {
+  version: number;
+  criteria: readonly Criterion[];
+  /** Share of measured procedures reaching the goal that a group should reach. */
+  groupTarget: number;
+}
+
+/** A raw value as a check, the survey adapter or a declaration hands it over. */
+export type RawValue =
+  | { state: 'measured'; value: number | string; answers?: number }
+  | { state: 'not_applicable'; reason?: string }
+  | { state: 'unmeasurable'; reason: string };
+
+export const UNMEASURABLE_REASONS = {
+  insufficientAnswers: 'insufficient_answers',
+  noData: 'no_data',
+} as const;
+
+export interface ResolvedValue {
+  state: ValueState;
+  value: number | string | null;
+  level: string | null;
+  /** null when the criterion has no goal or the value is not measured. */
+  goal: boolean | null;
+  reason: string | null;
+}

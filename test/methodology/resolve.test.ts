@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { criterionBySlug, levelOf, MethodologyError, methodologyV1, resolveValue } from '../../methodology/index.ts';
+
+function criterion(slug: string) {
+  const c = criterionBySlug(methodologyV1, slug);
+  if (!c) throw new Error(`no criterion ${slug}`);
+  return c;
+}
+
+// [criterion, value, expected level, expected goal]: each threshold, just below and just above it.
+const numericBoundaries: [string, number, string, boolean][] = [
+  ['satisfaction', 10, 'Bonne', true],
+  ['satisfaction', 8, 'Bonne', true],
+  ['satisfaction', 7.99, 'Moyenne', false],
+  ['satisfaction', 5, 'Moyenne', false],
+  ['satisfaction', 4.99, 'Faible', false],
+  ['satisfaction', 0, 'Faible', false],
+  ['simplicity', 8, 'Bonne', true],
+  ['simplicity', 7.999, 'Moyenne', false],
+  ['simplicity', 5, 'Moyenne', false],
+  ['simplicity', 4.999, 'Faible', false],
+  ['help_efficient', 8, 'Bonne', true],
+  ['help_efficient', 7.9, 'Moyenne', false],
+  ['help_efficient', 5, 'Moyenne', false],
+  ['help_efficient', 4.9, 'Faible', false],
+  ['help_reachable', 100, 'Bonne', true],
+  ['help_reachable', 85, 'Bonne', true],
+  ['help_reachable', 84.99, 'Moyenne', false],
+  ['help_reachable', 70, 'Moyenne', false],
+  ['help_reachable', 69.99, 'Faible', false],
+  ['handicap', 100, 'Oui', true],
+  ['handicap', 99.99, 'Partiel', false],
+  ['handicap', 50, 'Partiel', false],
+  ['handicap', 49.99, 'Non', false],
+  ['handicap', 0, 'Non', false],
+  ['uptime', 100, 'Excellente', true],
+  ['uptime', 99.9, 'Excellente', true],
+  ['uptime', 99.89, 'Correcte', false],
+  ['uptime', 98.5, 'Correcte', false],
+  ['uptime', 98.49, 'Insuffisante', false],
+  ['uptime', 0, 'Insuffisante', false],
+  ['performance', 0, 'Rapide', true],
+  ['performance', 399, 'Rapide', true],
+  ['performance', 399.9, 'Rapide', true],
+  ['performance', 400, 'Moyen', false],
+  ['performance', 799, 'Moyen', false],
+  ['performance', 800, 'Lent', false],
+  ['performance', 30_000, 'Lent', false],
+  ['dlnuf', 0, 'Optimal', true],
+  ['dlnuf', 1, 'Optimal', true],
+  ['dlnuf', 2, 'Partiel', false],
+  ['dlnuf', 4, 'Partiel', false],
+  ['dlnuf', 5, 'Faible', false],
+  ['dlnuf', 8, 'Faible', false],
+  ['a11y_auto', 0, 'Aucune violation grave', true],
+  ['a11y_auto', 1, '1 à 5 violations', false],
+  ['a11y_auto', 5, '1 à 5 violations', false],
+  ['a11y_auto', 6, 'Plus de 5 violations', false],
+];
+
+const labelLevels: [string, string, boolean][] = [
+  ['online', 'Oui', true],
+  ['online', 'Partiel', false],
+  ['online', 'Non', false],
+  ['online', 'Démarche proactive', true],
+  ['auth', 'FranceConnect', true],
+  ['auth', 'FranceConnect+', true],
+  ['auth', 'Non', false],
+  ['mobile', 'Oui', true],
+  ['mobile', 'Non', false],
+];
+
+describe('levelOf', () => {
+  it.each(numericBoundaries)('%s = %d takes level "%s" (goal %s)', (slug, value, level, goal) => {
+    expect(levelOf(criterion(slug), value)).toMatchObject({ label: level, goal });
+  });
+
+  it.each(labelLevels)('%s = "%s" matches its level by label (goal %s)', (slug, value, goal) => {
+    expect(levelOf(criterion(slug), value)).toMatchObject({ label: value, goal });
+  });
+
+  it('rejects a text value that is not a level of the criterion', () => {
+    expect(() => levelOf(criterion('online'), 'Peut-être')).toThrow(MethodologyError);
+    expect(() => levelOf(criterion('auth'), 'franceconnect')).toThrow(/not a level/);
+  });
+
+  it('rejects a non-numeric or non-finite value on a numeric scale', () => {
+    expect(() => levelOf(criterion('uptime'), '99.9')).toThrow(MethodologyError);
+    expect(() => levelOf(criterion('uptime'), Number.NaN)).toThrow(/finite number/);
+    expect(() => levelOf(criterion('performance'), Number.POSITIVE_INFINITY)).toThrow(MethodologyError);
+  });
+
+  it('gives no level to a criterion shown without goal (usage)', () => {
+    expect(levelOf(criterion('usage'), 63)).toBeNull();
+  });
+});
+
+describe('resolveValue', () => {
+  it('reports a measured value with its level and goal flag', () => {
+    expect(resolveValue(criterion('uptime'), { state: 'measured', value: 99.95 })).toEqual({
+      state: 'measured',
+      value: 99.95,
+      level: 'Excellente',
+      goal: true,
+      reason: null,
+    });
+  });
+
+  it('makes satisfaction not measurable below 100 answers, and measured from 100 on', () => {
+    const sat = criterion('satisfaction');
+    expect(resolveValue(sat, { state: 'measured', value: 9.1, answers: 99 })).toMatchObject({
+      state: 'unmeasurable',
+      level: null,
+      goal: null,
+      reason: 'insufficient_answers',
+    });
+    expect(resolveValue(sat, { state: 'measured', value: 9.1, answers: 100 })).toMatchObject({
+      state: 'measured',
+      level: 'Bonne',
+      goal: true,
+    });
+  });
+
+  it('treats a survey value without an answer count as too few answers', () => {
+    expect(resolveValue(criterion('simplicity'), { state: 'measured', value: 9 })).toMatchObject({ state: 'unmeasurable' });
+  });
+
+  it('does not apply the answer rule to criteria without one', () => {
+    expect(resolveValue(criterion('help_reachable'), { state: 'measured', value: 90, answers: 12 })).toMatchObject({
+      state: 'measured',
+      level: 'Bonne',
+    });
+  });
+
+  it('turns "Non applicable" authentication into the not-applicable state', () => {
+    expect(resolveValue(criterion('auth'), { state: 'measured', value: 'Non applicable' })).toMatchObject({
+      state: 'not_applicable',
+      level: null,
+      goal: null,
+    });
+  });
+
+  it('keeps the reason of a not measurable value', () => {
+    expect(resolveValue(criterion('online'), { state: 'unmeasurable', reason: 'timeout' })).toEqual({
+      state: 'unmeasurable',
+      value: null,
+      level: null,
+      goal: null,
+      reason: 'timeout',
+    });
+  });
+
+  it('shows a usage percentage with no level and no goal', () => {
+    expect(resolveValue(criterion('usage'), { state: 'measured', value: 71.5 })).toEqual({
+      state: 'measured',
+      value: 71.5,
+      level: null,
+      goal: null,
+      reason: null,
+    });
+  });
+});
+
+describe('methodology v1', () => {
+  it('has the 13 criteria of the design brief, each with a unique slug', () => {
+    const slugs = methodologyV1.criteria.map((c) => c.slug);
+    expect(slugs).toEqual([
+      'online', 'satisfaction', 'handicap', 'dlnuf', 'auth', 'simplicity', 'help_reachable',
+      'help_efficient', 'uptime', 'performance', 'mobile', 'a11y_auto', 'usage',
+    ]);
+  });
+
+  it('orders every numeric table so that exactly the last level is the catch-all', () => {
+    for (const c of methodologyV1.criteria) {
+      if (c.scale.kind !== 'higher' && c.scale.kind !== 'lower') continue;
+      const bounds = c.scale.kind === 'higher' ? c.scale.levels.map((l) => l.min) : c.scale.levels.map((l) => l.below);
+      expect(bounds.at(-1), c.slug).toBeNull();
+      const finite = bounds.slice(0, -1) as number[];
+      expect(finite.every((b) => typeof b === 'number'), c.slug).toBe(true);
+      const sorted = [...finite].sort((a, b) => (c.scale.kind === 'higher' ? b - a : a - b));
+      expect(finite, c.slug).toEqual(sorted);
+    }
+  });
+});
