@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { openMigratedDatabase, type Db } from '../db/client.ts';
+import { loadConfig, type Config } from './config.ts';
+import { readCatalogueFile, DEMO_CATALOGUE } from './catalogue/file.ts';
+import { importCatalogue, type ImportSummary } from './catalogue/import.ts';
+import type { CatalogueIssue } from './catalogue/parse.ts';
+import { countActiveProcedures, isDemoCatalogue } from './services/catalogue.ts';
+import { buildServer } from './server.ts';
+
+// The `observatoire` command: what operators run. Messages speak French, like the dashboard.
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function openDb(config: Config): Db {
+  return openMigratedDatabase(config.OBSERVATOIRE_DB);
+}
+
+function printIssues(file: string, errors: CatalogueIssue[]): void {
+  for (const e of errors) console.error(`${file}:${e.line}: ${e.message}`);
+  const lines = new Set(errors.map((e) => e.line)).size;
+  console.error(`\n${errors.length} erreur(s) sur ${lines} ligne(s) : le fichier est refusé en entier, rien n'a été importé.`);
+}
+
+function describeImport(s: ImportSummary, dryRun: boolean): string {
+  const verb = dryRun ? 'serait' : 'a été';
+  const parts = [
+    `${s.added.length} ajoutée(s)`,
+    `${s.updated.length} modifiée(s)`,
+    `${s.restored.length} rétablie(s)`,
+    `${s.retired.length} retirée(s)`,
+    `${s.unchanged} inchangée(s)`,
+  ];
+  const retired = s.retired.length > 0 ? `\nRetirées (historique conservé) : ${s.retired.join(', ')}` : '';
+  return `Le catalogue ${verb} importé : ${parts.join(', ')}.${retired}`;
+}
+
+/** The first start on an empty database fills the catalogue with the demo universe's. */
+async function ensureCatalogue(db: Db, config: Config): Promise<boolean> {
+  const empty = countActiveProcedures(db) === 0;
+  if (empty && config.OBSERVATOIRE_DEMO !== 'off') {
+    console.log(`Base vide : import du catalogue de démonstration (${DEMO_CATALOGUE})…`);
+    const parsed = await readCatalogueFile(DEMO_CATALOGUE);
+    if (parsed.errors.length > 0) throw new Error(`demo catalogue is invalid: ${JSON.stringify(parsed.errors[0])}`);
+    const summary = importCatalogue(db, parsed.rows);
+    console.log(`  ${summary.added.length} démarches, ${summary.ministriesAdded} ministères, ${summary.administrationsAdded} administrations.`);
+  }
+  if (config.OBSERVATOIRE_DEMO === 'on') return true;
+  if (config.OBSERVATOIRE_DEMO === 'off') return false;
+  return countActiveProcedures(db) > 0 && isDemoCatalogue(db);
+}
+
+export function buildCli(): Command {
+  const program = new Command('observatoire')
+    .description('Observatoire de la qualité des démarches en ligne : catalogue, mesures, éditions, tableau de bord.')
+    .version(version, '-V, --version', 'affiche la version')
+    .addHelpCommand('help [commande]', "affiche l'aide d'une commande")
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nConfiguration (variables d\'environnement) : OBSERVATOIRE_DB, PORT, HOST, OBSERVATOIRE_DEMO, LOG_LEVEL (voir README).',
+    );
+
+  const db = program.command('db').description('base de données SQLite');
+  db.command('migrate')
+    .description('crée la base si besoin et applique les migrations')
+    .action(() => {
+      const config = loadConfig();
+      openDb(config).$client.close();
+      console.log(`Base à jour : ${config.OBSERVATOIRE_DB}`);
+    });
+
+  const catalogue = program
+    .command('catalogue')
+    .description('catalogue des démarches suivies');
+  catalogue
+    .command('validate')
+    .description('vérifie un fichier de catalogue (.csv ou .json) sans rien importer ; code de sortie 1 si une ligne est invalide')
+    .argument('<fichier>', 'catalogue .csv ou .json')
+    .action(async (file: string) => {
+      const parsed = await readCatalogueFile(file);
+      if (parsed.errors.length > 0) {
+        printIssues(file, parsed.errors);
+        process.exitCode = 1;
+        return;
+      }
+      const ministries = new Set(parsed.rows.map((r) => r.ministry)).size;
+      const administrations = new Set(parsed.rows.map((r) => r.administration)).size;
+      console.log(`${file} est valide : ${parsed.rows.length} démarches, ${ministries} ministères, ${administrations} administrations.`);
+    });
+  catalogue
+    .command('import')
+    .description(
+      'importe un catalogue en une transaction : démarches ajoutées, renommées (même identifiant), retirées si absentes du fichier ; un fichier avec une seule ligne invalide est refusé en entier',
+    )
+    .argument('<fichier>', 'catalogue .csv ou .json')
+    .option('--dry-run', "montre ce qui changerait, sans rien écrire")
+    .action(async (file: string, options: { dryRun?: boolean }) => {
+      const parsed = await readCatalogueFile(file);
+      if (parsed.errors.length > 0) {
+        printIssues(file, parsed.errors);
+        process.exitCode = 1;
+        return;
+      }
+      const database = openDb(loadConfig());
+      try {
+        console.log(describeImport(importCatalogue(database, parsed.rows, { dryRun: options.dryRun }), options.dryRun ?? false));
+      } finally {
+        database.$client.close();
+      }
+    });
+
+  program
+    .command('serve')
+    .description('démarre l\'API et le tableau de bord (PORT, HOST) ; importe le catalogue de démonstration si la base est vide')
+    .addOption(new Option('-p, --port <port>', 'port d\'écoute (défaut : PORT ou 3000)'))
+    .action(async (options: { port?: string }) => {
+      const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
+      console.log(`Base : ${config.OBSERVATOIRE_DB} (migrations appliquées)`);
+      const database = openDb(config);
+      const demo = await ensureCatalogue(database, config);
+      const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL });
+      const stop = async (signal: string) => {
+        console.log(`\n${signal} reçu : arrêt.`);
+        await server.close();
+        database.$client.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      await server.listen({ port: config.PORT, host: config.HOST });
+      const address = server.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.PORT;
+      const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+      console.log(
+        `Observatoire prêt : http://${host}:${port}/ — ${countActiveProcedures(database)} démarches${demo ? ' (mode démonstration)' : ''}. API : http://${host}:${port}/api/docs`,
+      );
+    });
+
+  frenchHelp(program);
+  return program;
+}
+
+function frenchHelp(command: Command): void {
+  command.helpOption('-h, --help', "affiche l'aide");
+  command.commands.forEach(frenchHelp);
+}
+
+try {
+  await buildCli().parseAsync(process.argv);
+} catch (err) {
+  console.error(`observatoire : ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,42 @@
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+const ConfigSchema = Type.Object({
+  OBSERVATOIRE_DB: Type.String({ minLength: 1, default: 'data/observatoire.sqlite' }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** auto: demo mode when the catalogue is empty or is the demo one. */
+  OBSERVATOIRE_DEMO: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const BOOLEAN_WORDS: Record<string, 'on' | 'off'> = { '1': 'on', true: 'on', yes: 'on', '0': 'off', false: 'off', no: 'off' };
+
+/** Reads the configuration once at boot; every problem is reported together, by variable name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  if (typeof input['OBSERVATOIRE_DEMO'] === 'string') {
+    const v = input['OBSERVATOIRE_DEMO'].toLowerCase();
+    input['OBSERVATOIRE_DEMO'] = BOOLEAN_WORDS[v] ?? v;
+  }
+  const config = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, input));
+  const errors = [...Value.Errors(ConfigSchema, config)].filter((e) => e.keyword !== 'anyOf');
+  if (errors.length > 0) {
+    const lines = [...new Set(errors.map((e) => `${e.instancePath.slice(1)}: ${e.message} (got ${JSON.stringify(env[e.instancePath.slice(1)])})`))];
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config as Config;
+}

@@ -1,0 +1,55 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { AUDIENCES } from '../db/schema/procedures.ts';
+import { SOURCES, UNITS } from '../methodology/types.ts';
+
+// Response shapes shared by several routes; each route still declares its own full schema.
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+  },
+  { $id: 'ErrorResponse', description: 'Every error answer: the HTTP status, its name and what went wrong.' },
+);
+
+export const errorResponses = {
+  400: Type.Ref('ErrorResponse'),
+  404: Type.Ref('ErrorResponse'),
+  500: Type.Ref('ErrorResponse'),
+};
+
+const Named = Type.Object({ slug: Type.String(), name: Type.String() });
+
+export const Procedure = Type.Object({
+  id: Type.Integer({ description: 'Stable id from the catalogue: never re-used, survives renames.' }),
+  title: Type.String(),
+  ministry: Named,
+  administration: Named,
+  audiences: Type.Array(Type.Union(AUDIENCES.map((a) => Type.Literal(a)))),
+  yearlyVolume: Type.Integer({ description: 'Procedures carried out per year.' }),
+  startUrl: Type.String({ format: 'uri' }),
+  surveyId: Type.Union([Type.Integer(), Type.Null()]),
+  retired: Type.Boolean({ description: 'Left the catalogue; its history stays.' }),
+});
+
+const Level = Type.Object({
+  label: Type.String(),
+  goal: Type.Boolean({ description: 'Reaching this level meets the goal.' }),
+  min: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Reached when value >= min; null: every other value.' })),
+  below: Type.Optional(Type.Union([Type.Number(), Type.Null()], { description: 'Reached when value < below; null: every other value.' })),
+});
+
+export const Criterion = Type.Object({
+  slug: Type.String(),
+  label: Type.String(),
+  method: Type.String(),
+  sources: Type.Array(Type.Union(SOURCES.map((s) => Type.Literal(s)))),
+  unit: Type.Union(UNITS.map((u) => Type.Literal(u))),
+  scale: Type.Object({
+    kind: Type.Union([Type.Literal('labels'), Type.Literal('higher'), Type.Literal('lower'), Type.Literal('none')]),
+    levels: Type.Optional(Type.Array(Level)),
+  }),
+  minAnswers: Type.Optional(Type.Integer()),
+  notApplicableLabels: Type.Optional(Type.Array(Type.String())),
+});

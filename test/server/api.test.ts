@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createDemoDb } from '../helpers/db.ts';
+import { buildTestApp } from '../helpers/server.ts';
+import { methodologyV1 } from '../../methodology/index.ts';
+
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  app = await buildTestApp(await createDemoDb());
+});
+afterAll(() => app.close());
+
+describe('GET /api/health', () => {
+  it('answers ok with the catalogue size and the methodology version', async () => {
+    const res = await app.inject('/api/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'ok', procedures: 250, methodologyVersion: 1, demo: true });
+  });
+});
+
+describe('GET /api/criteria', () => {
+  it('serves the methodology with its level tables, cacheable', async () => {
+    const res = await app.inject('/api/criteria');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toMatch(/max-age/);
+    const body = res.json();
+    expect(body.version).toBe(1);
+    expect(body.groupTarget).toBe(0.8);
+    expect(body.criteria).toHaveLength(methodologyV1.criteria.length);
+    expect(body.criteria.find((c: { slug: string }) => c.slug === 'uptime').scale.levels[0]).toEqual({ label: 'Excellente', goal: true, min: 99.9 });
+  });
+});
+
+describe('GET /api/procedures', () => {
+  it('lists the 250 active procedures with their ministry and administration', async () => {
+    const res = await app.inject('/api/procedures');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total).toBe(250);
+    expect(body.items[0]).toEqual(
+      expect.objectContaining({ id: expect.any(Number), ministry: expect.objectContaining({ slug: expect.any(String) }), retired: false }),
+    );
+  });
+
+  it('orders ministries as a French reader would (É among the E), procedures by volume within one', async () => {
+    const items: { ministry: { name: string }; yearlyVolume: number }[] = (await app.inject('/api/procedures')).json().items;
+    const names = [...new Set(items.map((i) => i.ministry.name))];
+    expect(names).toEqual([...names].sort(new Intl.Collator('fr').compare));
+    expect(names.indexOf("Ministère de l'Économie, des Finances et de la Souveraineté industrielle")).toBeLessThan(names.indexOf("Ministère de l'Intérieur"));
+    const interior = items.filter((i) => i.ministry.name === "Ministère de l'Intérieur").map((i) => i.yearlyVolume);
+    expect(interior).toEqual([...interior].sort((a, b) => b - a));
+  });
+
+  it('filters by ministry and administration slug', async () => {
+    const res = await app.inject('/api/procedures?ministry=interieur&administration=ants');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total).toBeGreaterThan(5);
+    expect(body.items.every((p: { administration: { slug: string } }) => p.administration.slug === 'ants')).toBe(true);
+  });
+
+  // [query, status, message]
+  const bad: [string, number, RegExp][] = [
+    ['ministry=Bad%20Slug!', 400, /ministry must match pattern/],
+    ['ministry=nope', 404, /unknown ministry "nope"/],
+    ['administration=nope', 404, /unknown administration "nope"/],
+    ['retired=maybe', 400, /retired must be boolean/],
+    ['colour=blue', 400, /must NOT have additional properties/],
+  ];
+  it.each(bad)('answers ?%s with %i and a message', async (query, status, message) => {
+    const res = await app.inject(`/api/procedures?${query}`);
+    expect(res.statusCode).toBe(status);
+    expect(res.json()).toMatchObject({ statusCode: status, message: expect.stringMatching(message) });
+  });
+});
+
+describe('GET /api/procedures/:id', () => {
+  it("answers a procedure's identity", async () => {
+    const res = await app.inject('/api/procedures/102');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: 102, title: 'Déclaration des revenus', administration: { slug: 'dgfip' } });
+  });
+
+  it.each([
+    ['abc', 400, /params\/id must be integer/],
+    ['0', 400, /must be >= 1/],
+    ['99999', 404, /no procedure with id 99999/],
+  ] as [string, number, RegExp][])('answers /api/procedures/%s with %i', async (id, status, message) => {
+    const res = await app.inject(`/api/procedures/${id}`);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toMatch(message);
+  });
+});
+
+describe('the rest of the API', () => {
+  it('answers an unknown API route with a JSON 404, not the dashboard', async () => {
+    const res = await app.inject('/api/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'no route GET /api/nothing-here' });
+  });
+
+  it('serves an OpenAPI 3.1 document that describes every route', async () => {
+    const res = await app.inject('/api/openapi.json');
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/criteria', '/api/health', '/api/procedures', '/api/procedures/{id}']);
+    for (const [path, item] of Object.entries<Record<string, { responses: object; tags?: string[] }>>(doc.paths)) {
+      expect(item['get']?.tags, path).toBeDefined();
+      expect(Object.keys(item['get']!.responses), path).toContain('200');
+    }
+  });
+
+  it('serves the browsable API documentation', async () => {
+    const res = await app.inject('/api/docs/');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/html/);
+  });
+
+  it('sends security headers', async () => {
+    const res = await app.inject('/api/health');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
+  });
+
+  it('hides the message of a server error', async () => {
+    const db = await createDemoDb();
+    const broken = await buildTestApp(db);
+    db.$client.close(); // every query now fails
+    const res = await broken.inject('/api/health');
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Erreur interne du serveur.' });
+    await broken.close();
+  });
+});
