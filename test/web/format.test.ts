@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { formatAudiences, formatVolume, formatWithUnit, groupByMinistry, levelRanges } from '../../web/src/lib/format.ts';
+import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
+
+describe('formatVolume', () => {
+  it.each([
+    [310_000_000, '310 millions'],
+    [41_000_000, '41 millions'],
+    [2_000_000, '2 millions'],
+    [1_500_000, '1,5 million'],
+    [1_000_000, '1 million'],
+    [999_999, '999\u202f999'],
+    [240_000, '240\u202f000'],
+    [0, '0'],
+  ])('writes %d as "%s"', (n, text) => {
+    expect(formatVolume(n)).toBe(text);
+  });
+});
+
+describe('formatWithUnit', () => {
+  it.each([
+    [99.95, 'percent', '99,95\u202f%'],
+    [99.999, 'percent', '99,99\u202f%'],
+    [100, 'percent', '100\u202f%'],
+    [63.5, 'percent', '63,5\u202f%'],
+    [8.25, 'score10', '8,3/10'],
+    [1234, 'ms', '1\u202f234\u00a0ms'],
+    [1, 'items', '1 donnée'],
+    [3, 'items', '3 données'],
+    [0, 'violations', '0 violation'],
+    [6, 'violations', '6 violations'],
+  ] as const)('writes %d in %s as "%s"', (n, unit, text) => {
+    expect(formatWithUnit(n, unit)).toBe(text);
+  });
+});
+
+describe('levelRanges', () => {
+  const c = (slug: string) => criterionBySlug(methodologyV1, slug)!;
+
+  it('describes a higher-is-better table', () => {
+    expect(levelRanges(c('uptime'))).toEqual([
+      { label: 'Excellente', goal: true, range: '≥ 99,9\u202f%' },
+      { label: 'Correcte', goal: false, range: '≥ 98,5\u202f%' },
+      { label: 'Insuffisante', goal: false, range: '< 98,5\u202f%' },
+    ]);
+  });
+
+  it('describes a lower-is-better table', () => {
+    expect(levelRanges(c('performance'))).toEqual([
+      { label: 'Rapide', goal: true, range: '< 400\u00a0ms' },
+      { label: 'Moyen', goal: false, range: '< 800\u00a0ms' },
+      { label: 'Lent', goal: false, range: '≥ 800\u00a0ms' },
+    ]);
+  });
+
+  it('describes a text table by its labels, and nothing for a criterion without levels', () => {
+    expect(levelRanges(c('auth')).map((l) => l.range)).toEqual(['« FranceConnect »', '« FranceConnect+ »', '« Non »']);
+    expect(levelRanges(c('usage'))).toEqual([]);
+  });
+});
+
+describe('formatAudiences', () => {
+  it('writes the audiences in French, with accents', () => {
+    expect(formatAudiences(['particuliers', 'collectivites'])).toBe('Particuliers, Collectivités');
+  });
+});
+
+describe('groupByMinistry', () => {
+  it('keeps the order in which ministries first appear and the order of items within one', () => {
+    const item = (id: number, slug: string) => ({ id, ministry: { slug, name: slug.toUpperCase() } });
+    const groups = groupByMinistry([item(1, 'b'), item(2, 'a'), item(3, 'b')]);
+    expect(groups.map((g) => [g.slug, g.items.map((i) => i.id)])).toEqual([['b', [1, 3]], ['a', [2]]]);
+  });
+});

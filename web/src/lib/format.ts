@@ -1,0 +1,100 @@
+import type { Criterion, Unit } from './types.ts';
+
+// Pure display helpers, tested with tables (test/web/format.test.ts).
+
+const integer = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+// Truncated, not rounded: 99.95 % availability must not read "100 %", a level it did not reach.
+const percent = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2, roundingMode: 'trunc' });
+
+/** Yearly volumes as people say them: "41 millions", "1,5 million", "240 000". */
+export function formatVolume(n: number): string {
+  if (n >= 1_000_000) {
+    const millions = n / 1_000_000;
+    return `${oneDecimal.format(millions)} million${millions >= 2 ? 's' : ''}`;
+  }
+  return integer.format(n);
+}
+
+const AUDIENCE_LABELS: Record<string, string> = {
+  particuliers: 'Particuliers',
+  professionnels: 'Professionnels',
+  associations: 'Associations',
+  collectivites: 'Collectivités',
+};
+
+export function formatAudiences(audiences: readonly string[]): string {
+  return audiences.map((a) => AUDIENCE_LABELS[a] ?? a).join(', ');
+}
+
+/** A number with its unit, in French typography (non-breaking spaces). */
+export function formatWithUnit(n: number, unit: Unit): string {
+  const v = oneDecimal.format(n);
+  switch (unit) {
+    case 'percent':
+      return `${percent.format(n)}\u202f%`;
+    case 'score10':
+      return `${v}/10`;
+    case 'ms':
+      return `${integer.format(n)}\u00a0ms`;
+    case 'items':
+      return `${integer.format(n)} donnée${n >= 2 ? 's' : ''}`;
+    case 'violations':
+      return `${integer.format(n)} violation${n >= 2 ? 's' : ''}`;
+    case 'label':
+      return v;
+  }
+}
+
+/** The range of values each level of a criterion covers, for the methodology table. */
+export function levelRanges(criterion: Criterion): { label: string; goal: boolean; range: string }[] {
+  const { scale, unit } = criterion;
+  switch (scale.kind) {
+    case 'none':
+      return [];
+    case 'labels':
+      return scale.levels.map((l) => ({ label: l.label, goal: l.goal, range: `« ${l.label} »` }));
+    case 'higher':
+      return scale.levels.map((l, i) => {
+        const previous = scale.levels[i - 1]?.min;
+        const range =
+          l.min !== null
+            ? `≥ ${formatWithUnit(l.min, unit)}`
+            : previous !== undefined && previous !== null
+              ? `< ${formatWithUnit(previous, unit)}`
+              : 'toute valeur';
+        return { label: l.label, goal: l.goal, range };
+      });
+    case 'lower':
+      return scale.levels.map((l, i) => {
+        const previous = scale.levels[i - 1]?.below;
+        const range =
+          l.below !== null
+            ? `< ${formatWithUnit(l.below, unit)}`
+            : previous !== undefined && previous !== null
+              ? `≥ ${formatWithUnit(previous, unit)}`
+              : 'toute valeur';
+        return { label: l.label, goal: l.goal, range };
+      });
+  }
+}
+
+export interface MinistryGroup<T> {
+  slug: string;
+  name: string;
+  items: T[];
+}
+
+/** Groups items by ministry, keeping the order in which ministries first appear. */
+export function groupByMinistry<T extends { ministry: { slug: string; name: string } }>(items: readonly T[]): MinistryGroup<T>[] {
+  const groups = new Map<string, MinistryGroup<T>>();
+  for (const item of items) {
+    let group = groups.get(item.ministry.slug);
+    if (!group) {
+      group = { slug: item.ministry.slug, name: item.ministry.name, items: [] };
+      groups.set(item.ministry.slug, group);
+    }
+    group.items.push(item);
+  }
+  return [...groups.values()];
+}

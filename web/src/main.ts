@@ -1,0 +1,24 @@
+// DSFR, the State design system: core and the components this dashboard uses, not the whole kit.
+import '@gouvfr/dsfr/dist/core/core.main.min.css';
+import '@gouvfr/dsfr/dist/component/link/link.main.min.css';
+import '@gouvfr/dsfr/dist/component/button/button.main.min.css';
+import '@gouvfr/dsfr/dist/component/logo/logo.main.min.css';
+import '@gouvfr/dsfr/dist/component/skiplink/skiplink.main.min.css';
+import '@gouvfr/dsfr/dist/component/modal/modal.main.min.css';
+import '@gouvfr/dsfr/dist/component/navigation/navigation.main.min.css';
+import '@gouvfr/dsfr/dist/component/header/header.main.min.css';
+import '@gouvfr/dsfr/dist/component/footer/footer.main.min.css';
+import '@gouvfr/dsfr/dist/component/table/table.main.min.css';
+import '@gouvfr/dsfr/dist/component/badge/badge.main.min.css';
+import '@gouvfr/dsfr/dist/component/callout/callout.main.min.css';
+import '@gouvfr/dsfr/dist/component/summary/summary.main.min.css';
+import '@gouvfr/dsfr/dist/component/alert/alert.main.min.css';
+import './app.css';
+import '@gouvfr/dsfr/dist/core/core.module.min.js';
+import '@gouvfr/dsfr/dist/component/navigation/navigation.module.min.js';
+import '@gouvfr/dsfr/dist/component/modal/modal.module.min.js';
+import '@gouvfr/dsfr/dist/component/header/header.module.min.js';
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+mount(App, { target: document.getElementById('app')! });
