@@ -1,0 +1,52 @@
+import type { FailureType } from '../../db/schema/observations.ts';
+
+export type { FailureType };
+
+/** Every way a fetch can fail, typed so that observations and run summaries can count them. */
+export class FetchError extends Error {
+  override name = 'FetchError';
+  constructor(
+    readonly type: FailureType,
+    message: string,
+    readonly details: { url?: string; status?: number; phase?: 'connect' } = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Failures worth another try: the next attempt may well succeed. DNS and TLS never are; nor is
+ * a request that already used its whole deadline (a site that drips would cost it twice).
+ */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof FetchError)) return false;
+  if (err.type === 'network') return true;
+  if (err.type === 'timeout') return err.details.phase === 'connect';
+  return err.type === 'http' && [429, 502, 503, 504].includes(err.details.status ?? 0);
+}
+
+const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
+
+/** Maps whatever undici, node or an abort threw to a typed FetchError. */
+export function classifyError(err: unknown, url: string): FetchError {
+  if (err instanceof FetchError) return err;
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, name, message } = e as { code?: string; name?: string; message?: string };
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
+      return new FetchError('timeout', `connection timed out (${code})`, { url, phase: 'connect' });
+    }
+    if (name === 'TimeoutError' || name === 'AbortError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new FetchError('timeout', `timed out (${message ?? code ?? name})`, { url });
+    }
+    if (code === 'EBLOCKED') return new FetchError('blocked', message ?? 'blocked address', { url });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NODATA' || code === 'EAI_NONAME') {
+      return new FetchError('dns', `DNS lookup failed (${code})`, { url });
+    }
+    if (code && TLS_CODES.test(code)) return new FetchError('tls', `TLS failure (${code})`, { url });
+    if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED|ERR_HTTP_PARSER|HPE_)/.test(code)) {
+      return new FetchError('network', `connection failed (${code})`, { url });
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new FetchError('network', message, { url });
+}

@@ -1,0 +1,169 @@
+import { performance } from 'node:perf_hooks';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
+import { classifyError, FetchError, isTransient } from './errors.ts';
+
+export const BOT_NAME = 'ObservatoireBot';
+export const BOT_VERSION = '1.0';
+
+export interface FetchOptions {
+  dispatcher: Dispatcher;
+  userAgent: string;
+  /** Whole-request deadline, body included: a site dripping a byte a second cannot hold us longer. */
+  timeoutMs?: number;
+  /** Cap on the body, after decompression. */
+  maxBytes?: number;
+  maxRedirects?: number;
+  /** Asked before each request, redirects included; false means robots.txt forbids the URL. */
+  isAllowed?: (url: string) => Promise<boolean>;
+  retries?: number;
+  retryDelayMs?: number;
+  method?: 'GET' | 'HEAD';
+}
+
+export interface FetchedPage {
+  url: string;
+  finalUrl: string;
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  bytes: number;
+  /** Time to the last byte of the final response, redirects included. */
+  durationMs: number;
+  redirects: string[];
+  fetchedAt: Date;
+}
+
+const DEFAULTS = { timeoutMs: 15_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5, retries: 2, retryDelayMs: 300 };
+
+/** GETs a URL politely and defensively; answers any HTTP status, throws a FetchError for everything else. */
+export async function fetchPage(url: string, options: FetchOptions): Promise<FetchedPage> {
+  const retries = options.retries ?? DEFAULTS.retries;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const page = await fetchOnce(url, options);
+      if (attempt < retries && [429, 502, 503, 504].includes(page.status)) {
+        await sleep((options.retryDelayMs ?? DEFAULTS.retryDelayMs) * 2 ** attempt);
+        continue;
+      }
+      return page;
+    } catch (err) {
+      const typed = classifyError(err, url);
+      if (attempt >= retries || !isTransient(typed)) throw typed;
+      await sleep((options.retryDelayMs ?? DEFAULTS.retryDelayMs) * 2 ** attempt);
+    }
+  }
+}
+
+async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPage> {
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
+  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+  const signal = AbortSignal.timeout(timeoutMs);
+  const started = performance.now();
+  const fetchedAt = new Date();
+  const redirects: string[] = [];
+  let current = url;
+
+  for (;;) {
+    const target = new URL(current);
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      throw new FetchError('blocked', `refused non-web URL ${current}`, { url: current });
+    }
+    if (options.isAllowed && !(await options.isAllowed(current))) {
+      throw new FetchError('blocked', `robots.txt disallows ${current}`, { url: current });
+    }
+    const response = await request(current, {
+      method: options.method ?? 'GET',
+      dispatcher: options.dispatcher,
+      signal,
+      headers: {
+        'user-agent': options.userAgent,
+        accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8',
+        'accept-language': 'fr-FR,fr;q=0.9',
+        'accept-encoding': 'gzip, deflate, br',
+      },
+    });
+    const location = response.headers['location'];
+    if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === 'string') {
+      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+      if (redirects.length >= maxRedirects) {
+        throw new FetchError('redirects', `more than ${maxRedirects} redirects`, { url, status: response.statusCode });
+      }
+      redirects.push(current);
+      current = new URL(location, current).href;
+      continue;
+    }
+    const declared = Number(response.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      response.body.destroy();
+      throw new FetchError('too_large', `declared body of ${declared} bytes, more than ${maxBytes}`, { url: current });
+    }
+    const raw = await readCapped(response.body, maxBytes, current);
+    const decoded = decompress(raw, response.headers['content-encoding'], maxBytes, current);
+    const body = options.method === 'HEAD' ? '' : decodeText(decoded, response.headers['content-type'], current);
+    return {
+      url,
+      finalUrl: current,
+      status: response.statusCode,
+      headers: response.headers,
+      body,
+      bytes: decoded.length,
+      durationMs: Math.round(performance.now() - started),
+      redirects,
+      fetchedAt,
+    };
+  }
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number, url: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += (chunk as Buffer).length;
+    if (total > maxBytes) {
+      body.destroy();
+      throw new FetchError('too_large', `body larger than ${maxBytes} bytes`, { url });
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function decompress(raw: Buffer, encoding: string | string[] | undefined, maxBytes: number, url: string): Buffer {
+  const e = String(encoding ?? '').trim().toLowerCase();
+  if (!e || e === 'identity' || raw.length === 0) return raw;
+  try {
+    // maxOutputLength stops a decompression bomb before it fills memory.
+    if (e === 'gzip' || e === 'x-gzip') return gunzipSync(raw, { maxOutputLength: maxBytes });
+    if (e === 'deflate') return inflateSync(raw, { maxOutputLength: maxBytes });
+    if (e === 'br') return brotliDecompressSync(raw, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new FetchError('too_large', `decompressed body larger than ${maxBytes} bytes`, { url });
+    }
+    throw new FetchError('parse', `cannot decompress ${e} body: ${(err as Error).message}`, { url });
+  }
+  throw new FetchError('parse', `unsupported content encoding "${e}"`, { url });
+}
+
+function decodeText(buffer: Buffer, contentType: string | string[] | undefined, url: string): string {
+  const type = String(contentType ?? '');
+  const head = buffer.subarray(0, 1024).toString('latin1');
+  const charset = (/charset\s*=\s*"?([\w-]+)/i.exec(type)?.[1] ?? /<meta[^>]+charset\s*=\s*["']?([\w-]+)/i.exec(head)?.[1] ?? 'utf-8').toLowerCase();
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset, { fatal: true });
+  } catch {
+    decoder = new TextDecoder('utf-8', { fatal: true });
+  }
+  try {
+    return decoder.decode(buffer);
+  } catch {
+    throw new FetchError('parse', `body is not valid ${decoder.encoding}`, { url });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,61 @@
+import robotsParser from 'robots-parser';
+import { FetchError } from './errors.ts';
+import { fetchPage, type FetchOptions } from './fetch.ts';
+
+type Robots = ReturnType<typeof robotsParser>;
+
+/**
+ * robots.txt per origin, fetched once per crawl (RFC 9309): a 4xx means no rules; a 5xx or an
+ * unreachable file means complete disallow, reported with the failure that caused it.
+ */
+export class RobotsCache {
+  private readonly entries = new Map<string, { at: number; value: Promise<Robots | FetchError> }>();
+
+  constructor(
+    private readonly fetchOptions: Omit<FetchOptions, 'isAllowed'>,
+    private readonly agent: string,
+    /** RFC 9309 lets a crawler keep robots.txt up to 24 hours; a failure is retried sooner. */
+    private readonly ttlMs = { ok: 24 * 3600_000, failed: 3600_000 },
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async isAllowed(url: string): Promise<boolean> {
+    const robots = await this.robotsFor(url);
+    if (robots instanceof FetchError) throw robots;
+    return robots.isAllowed(url, this.agent) ?? true;
+  }
+
+  /** Crawl-delay asked for by the site, in milliseconds. */
+  async crawlDelayMs(url: string): Promise<number | undefined> {
+    const robots = await this.robotsFor(url);
+    if (robots instanceof FetchError) return undefined;
+    const delay = robots.getCrawlDelay(this.agent);
+    return delay === undefined ? undefined : delay * 1000;
+  }
+
+  private async robotsFor(url: string): Promise<Robots | FetchError> {
+    const origin = new URL(url).origin;
+    const entry = this.entries.get(origin);
+    if (entry) {
+      const value = await entry.value;
+      const ttl = value instanceof FetchError ? this.ttlMs.failed : this.ttlMs.ok;
+      if (this.clock() - entry.at < ttl) return value;
+    }
+    const fresh = { at: this.clock(), value: this.load(origin) };
+    this.entries.set(origin, fresh);
+    return fresh.value;
+  }
+
+  private async load(origin: string): Promise<Robots | FetchError> {
+    const robotsUrl = `${origin}/robots.txt`;
+    try {
+      const page = await fetchPage(robotsUrl, { ...this.fetchOptions, maxBytes: 512 * 1024 });
+      if (page.status >= 500) {
+        return new FetchError('http', `robots.txt answered ${page.status}: crawling disallowed (RFC 9309)`, { url: robotsUrl, status: page.status });
+      }
+      return robotsParser(robotsUrl, page.status >= 200 && page.status < 300 ? page.body : '');
+    } catch (err) {
+      return err instanceof FetchError ? err : new FetchError('network', String(err), { url: robotsUrl });
+    }
+  }
+}
