@@ -18,3 +18,4 @@ export function methodologyVersion(version: number): Methodology | undefined {
 export function criterionBySlug(methodology: Methodology, slug: string): Criterion | undefined {
   return methodology.criteria.find((c) => c.slug === slug);
 }
+export * from './quarters.ts';
