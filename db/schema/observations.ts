@@ -34,6 +34,8 @@ export const observations = sqliteTable(
     valueNum: real('value_num'),
     valueText: text('value_text'),
     reason: text('reason'),
+    /** Answer count, for survey values (the 100-answer rule needs it). */
+    answers: integer('answers'),
     evidence: text('evidence', { mode: 'json' }).$type<Evidence>().notNull(),
   },
   (t) => [

@@ -1,0 +1,156 @@
+import type { Dispatcher } from 'undici';
+import { BOT_NAME, BOT_VERSION, fetchPage, type FetchedPage, type FetchOptions } from './http/fetch.ts';
+import { createDispatcher, demoHostMap } from './http/dispatcher.ts';
+import { FetchError, classifyError } from './http/errors.ts';
+import { RobotsCache } from './http/robots.ts';
+import { HostScheduler } from './http/politeness.ts';
+import { BrowserPool, demoHostResolverRules } from './browser.ts';
+import { Visit } from './checks/page.ts';
+import type { Check, CheckResult } from './checks/index.ts';
+
+export interface CrawlerOptions {
+  /** Where site owners learn who we are: part of the user agent. */
+  contactUrl: string;
+  allowPrivate?: boolean;
+  /** Demo mode: the demo host names go to the local universe on this port. */
+  demoPort?: number;
+  globalConcurrency?: number;
+  perHostDelayMs?: number;
+  timeoutMs?: number;
+  maxBytes?: number;
+  retries?: number;
+  browserConcurrency?: number;
+  /** Use this running Chromium (its own --host-resolver-rules must route the demo hosts) instead of launching one. */
+  browserWsEndpoint?: string;
+}
+
+/** A page not fully received after this long is a timeout (redirects included). */
+export const CRAWL_TIMEOUT_MS = 8_000;
+
+/** A probe that has not received the whole start page after this long counts as a timeout. */
+export const PROBE_TIMEOUT_MS = 3_000;
+
+export type CheckOutcome = CheckResult & { check: string; criterion: string; observedAt: Date };
+
+/**
+ * The polite, named bot: robots.txt before every request, one request at a time per host with a
+ * pause, a global cap, timeouts and size caps, typed failures. One instance per crawl run.
+ */
+export class Crawler {
+  readonly userAgent: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly robots: RobotsCache;
+  private readonly hosts: HostScheduler;
+  private readonly fetchOptions: FetchOptions;
+  private browser?: Promise<BrowserPool>;
+  /** Requests sent and pages loaded in the browser, for run summaries and the benchmark. */
+  readonly stats = { requests: 0, browserPages: 0 };
+
+  constructor(private readonly options: CrawlerOptions) {
+    this.userAgent = `Mozilla/5.0 (compatible; ${BOT_NAME}/${BOT_VERSION}; +${options.contactUrl})`;
+    this.dispatcher = createDispatcher({
+      allowPrivate: options.allowPrivate ?? false,
+      hostMap: options.demoPort ? demoHostMap(options.demoPort) : undefined,
+      connections: 2,
+    });
+    this.fetchOptions = {
+      dispatcher: this.dispatcher,
+      userAgent: this.userAgent,
+      timeoutMs: options.timeoutMs ?? CRAWL_TIMEOUT_MS,
+      maxBytes: options.maxBytes,
+      retries: options.retries ?? 1,
+    };
+    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME);
+    this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? 200 });
+  }
+
+  /**
+   * A polite GET: robots.txt first, then the host's queue. An API host built for machine reads
+   * (the survey provider) can be given a shorter pause than a website.
+   */
+  fetch(url: string, options: { hostDelayMs?: number } = {}): Promise<FetchedPage> {
+    return this.hosts.run(url, () => {
+      this.stats.requests++;
+      return fetchPage(url, { ...this.fetchOptions, isAllowed: (u) => this.robots.isAllowed(u) });
+    }, options.hostDelayMs);
+  }
+
+  /**
+   * A probe: one GET of a start URL, no retry, a short deadline (a page that takes longer fails
+   * its users too). It skips the per-host pause (one request per site per round) but still
+   * obeys robots.txt, cached across rounds.
+   */
+  async probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<FetchedPage> {
+    // The deadline covers the robots.txt read too: a site that drips its robots.txt fails in time.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FetchError('timeout', `no answer within ${timeoutMs} ms`, { url })), timeoutMs);
+    });
+    try {
+      return await Promise.race([fetchPage(url, { ...this.fetchOptions, timeoutMs, retries: 0, isAllowed: (u) => this.robots.isAllowed(u) }), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  visit(startUrl: string): Visit {
+    return new Visit(startUrl, (url) => this.fetch(url));
+  }
+
+  private browserPool(): Promise<BrowserPool> {
+    this.browser ??= BrowserPool.launch({
+      userAgent: this.userAgent,
+      concurrency: this.options.browserConcurrency ?? 3,
+      hostResolverRules: this.options.demoPort ? demoHostResolverRules(this.options.demoPort) : undefined,
+      wsEndpoint: this.options.browserWsEndpoint,
+    });
+    return this.browser;
+  }
+
+  /** Runs checks on one start URL; a check that cannot see its page yields a typed "not measurable". */
+  async runChecks(startUrl: string, checks: readonly Check[], now = new Date(), visit = this.visit(startUrl)): Promise<CheckOutcome[]> {
+    const outcome = (check: Check, result: CheckResult): CheckOutcome => ({ ...result, check: check.name, criterion: check.criterion, observedAt: new Date() });
+    const failed = (check: Check, err: unknown): CheckOutcome => {
+      const typed = err instanceof FetchError ? err : classifyError(err, startUrl);
+      return outcome(check, {
+        status: 'unmeasurable',
+        reason: typed.type,
+        evidence: { url: startUrl, failure: typed.type, httpStatus: typed.details.status, snippet: typed.message.slice(0, 300) },
+      });
+    };
+    const httpChecks = checks.filter((c) => c.kind === 'http');
+    const browserChecks = checks.filter((c) => c.kind === 'browser');
+    const results = await Promise.all(
+      httpChecks.map((check) => check.run({ visit, now }).then((r) => outcome(check, r), (err: unknown) => failed(check, err))),
+    );
+    if (browserChecks.length > 0) {
+      try {
+        // The browser follows the same rules: no visit where robots.txt says no.
+        if (!(await this.robots.isAllowed(startUrl))) throw new FetchError('blocked', `robots.txt disallows ${startUrl}`, { url: startUrl });
+        const pool = await this.browserPool();
+        this.stats.browserPages++;
+        const seen = await pool.visit(startUrl, async (browserPage) => {
+          const out: CheckOutcome[] = [];
+          for (const check of browserChecks) {
+            try {
+              out.push(outcome(check, await check.run({ visit, browserPage, now })));
+            } catch (err) {
+              out.push(failed(check, err));
+            }
+          }
+          return out;
+        });
+        results.push(...seen);
+      } catch (err) {
+        results.push(...browserChecks.map((check) => failed(check, err)));
+      }
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    if (this.browser) await (await this.browser).close();
+    // destroy, not close: a site still dripping bytes must not keep the process alive.
+    await this.dispatcher.destroy();
+  }
+}

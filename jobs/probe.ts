@@ -1,0 +1,73 @@
+import { isNull, sql } from 'drizzle-orm';
+import PQueue from 'p-queue';
+import type { Db } from '../db/client.ts';
+import { probeDaily, probes, procedures, type FailureType } from '../db/schema/index.ts';
+import { PROBE_TIMEOUT_MS, type Crawler } from './crawler.ts';
+import { FetchError, classifyError } from './http/errors.ts';
+
+export interface ProbeSample {
+  procedureId: number;
+  ok: boolean;
+  httpStatus: number | null;
+  durationMs: number | null;
+  failure: FailureType | null;
+}
+
+export interface ProbeRoundSummary {
+  probes: number;
+  ok: number;
+  failures: Partial<Record<FailureType, number>>;
+  durationMs: number;
+}
+
+/** Samples one start URL: a success is a 2xx or 3xx answer within the timeout. */
+export async function probeOne(crawler: Crawler, procedureId: number, url: string, timeoutMs: number): Promise<ProbeSample> {
+  try {
+    const page = await crawler.probe(url, timeoutMs);
+    const ok = page.status >= 200 && page.status < 400;
+    return { procedureId, ok, httpStatus: page.status, durationMs: page.durationMs, failure: ok ? null : 'http' };
+  } catch (err) {
+    const typed = err instanceof FetchError ? err : classifyError(err, url);
+    return { procedureId, ok: false, httpStatus: typed.details.status ?? null, durationMs: null, failure: typed.type };
+  }
+}
+
+/** One round: every active procedure probed once, samples and their daily roll-up written together. */
+export async function probeRound(db: Db, crawler: Crawler, options: { now?: Date; concurrency?: number; timeoutMs?: number } = {}): Promise<ProbeRoundSummary> {
+  const started = Date.now();
+  const now = options.now ?? new Date();
+  const targets = db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt)).all();
+  // One request per site, each to its own host: a round can go out all at once.
+  const queue = new PQueue({ concurrency: options.concurrency ?? 256 });
+  const samples = await Promise.all(targets.map((t) => queue.add(() => probeOne(crawler, t.id, t.startUrl, options.timeoutMs ?? PROBE_TIMEOUT_MS)) as Promise<ProbeSample>));
+  recordProbes(db, samples, now);
+  const failures: Partial<Record<FailureType, number>> = {};
+  for (const s of samples) if (s.failure) failures[s.failure] = (failures[s.failure] ?? 0) + 1;
+  return { probes: samples.length, ok: samples.filter((s) => s.ok).length, failures, durationMs: Date.now() - started };
+}
+
+/** Writes samples and adds them to their day's roll-up, in one transaction. */
+export function recordProbes(db: Db, samples: ProbeSample[], at: Date): void {
+  if (samples.length === 0) return;
+  const day = at.toISOString().slice(0, 10);
+  db.transaction((tx) => {
+    tx.insert(probes).values(samples.map((s) => ({ ...s, at }))).run();
+    for (const s of samples) {
+      const failuresByType = s.failure ? { [s.failure]: 1 } : {};
+      tx.insert(probeDaily)
+        .values({ procedureId: s.procedureId, day, samples: 1, failures: s.ok ? 0 : 1, durationSumMs: s.ok ? (s.durationMs ?? 0) : 0, failuresByType })
+        .onConflictDoUpdate({
+          target: [probeDaily.procedureId, probeDaily.day],
+          set: {
+            samples: sql`${probeDaily.samples} + 1`,
+            failures: sql`${probeDaily.failures} + ${s.ok ? 0 : 1}`,
+            durationSumMs: sql`${probeDaily.durationSumMs} + ${s.ok ? (s.durationMs ?? 0) : 0}`,
+            failuresByType: s.failure
+              ? sql`json_set(${probeDaily.failuresByType}, ${`$.${s.failure}`}, coalesce(json_extract(${probeDaily.failuresByType}, ${`$.${s.failure}`}), 0) + 1)`
+              : sql`${probeDaily.failuresByType}`,
+          },
+        })
+        .run();
+    }
+  });
+}

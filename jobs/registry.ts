@@ -1,0 +1,57 @@
+import type { Db } from '../db/client.ts';
+import type { Crawler } from './crawler.ts';
+import { crawl } from './crawl.ts';
+import { probeRound } from './probe.ts';
+import { pullSurveys } from './survey.ts';
+import type { Job } from './scheduler.ts';
+
+export interface JobDeps {
+  db: Db;
+  /** A fresh crawler per run (its robots.txt cache lives as long as the run). */
+  newCrawler: () => Crawler;
+  surveyUrl?: string;
+}
+
+async function withCrawler<T>(deps: JobDeps, use: (crawler: Crawler) => Promise<T>): Promise<T> {
+  const crawler = deps.newCrawler();
+  try {
+    return await use(crawler);
+  } finally {
+    await crawler.close();
+  }
+}
+
+/** The observatory's schedule: probes every 5 minutes, a full crawl and a survey pull each night. */
+export function observatoryJobs(deps: JobDeps): Job[] {
+  // Probes keep one crawler, so robots.txt is read once a day rather than every five minutes.
+  let prober: Crawler | undefined;
+  return [
+    {
+      name: 'probe',
+      schedule: '*/5 * * * *',
+      run: async (now) => {
+        prober ??= deps.newCrawler();
+        const s = await probeRound(deps.db, prober, { now });
+        return `${s.probes} probes, ${s.ok} ok, failures ${JSON.stringify(s.failures)}`;
+      },
+    },
+    {
+      name: 'crawl',
+      schedule: '0 3 * * *',
+      run: (now) =>
+        withCrawler(deps, async (crawler) => {
+          const s = await crawl(deps.db, crawler, { trigger: 'schedule', now });
+          return `run ${s.runId}: ${s.procedures} procedures, ${s.measured} measured, ${s.unmeasurable} not measurable ${JSON.stringify(s.failures)}`;
+        }),
+    },
+    {
+      name: 'survey',
+      schedule: '30 4 * * *',
+      run: (now) =>
+        withCrawler(deps, async (crawler) => {
+          const s = await pullSurveys(deps.db, crawler, { baseUrl: deps.surveyUrl, now, trigger: 'schedule' });
+          return `run ${s.runId}: ${s.procedures} surveys, ${s.measured} values, failures ${JSON.stringify(s.failures)}`;
+        }),
+    },
+  ];
+}

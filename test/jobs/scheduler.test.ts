@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { Scheduler, type Job } from '../../jobs/scheduler.ts';
+import { observatoryJobs } from '../../jobs/registry.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { demoCrawler } from '../helpers/crawler.ts';
+
+describe('Scheduler', () => {
+  it('never runs a job twice at once: the second trigger is skipped', async () => {
+    let release!: () => void;
+    const job: Job = { name: 'slow', schedule: '* * * * *', run: () => new Promise((r) => (release = () => r('done'))) };
+    const lines: string[] = [];
+    const scheduler = new Scheduler([job], { log: (l) => lines.push(l), clock: () => new Date('2026-10-01T03:00:00Z') });
+    const first = scheduler.trigger('slow');
+    const second = await scheduler.trigger('slow');
+    expect(second).toMatchObject({ status: 'skipped' });
+    expect(scheduler.isRunning('slow')).toBe(true);
+    release();
+    expect(await first).toMatchObject({ status: 'completed', summary: 'done', startedAt: new Date('2026-10-01T03:00:00Z') });
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[2026-10-01T03:00:00.000Z\] job slow skipped in 0 ms: previous run still going$/),
+      expect.stringMatching(/^\[2026-10-01T03:00:00.000Z\] job slow completed in \d+ ms: done$/),
+    ]);
+  });
+
+  it('reports a failing job in its summary line and runs it again next time', async () => {
+    let calls = 0;
+    const lines: string[] = [];
+    const scheduler = new Scheduler([{ name: 'flaky', schedule: '*/5 * * * *', run: async () => { calls++; throw new Error('universe unreachable'); } }], { log: (l) => lines.push(l) });
+    expect(await scheduler.trigger('flaky')).toMatchObject({ status: 'failed', summary: 'universe unreachable' });
+    expect(await scheduler.trigger('flaky')).toMatchObject({ status: 'failed' });
+    expect(calls).toBe(2);
+    expect(lines[0]).toMatch(/job flaky failed/);
+  });
+
+  it('refuses an invalid schedule', () => {
+    expect(() => new Scheduler([{ name: 'x', schedule: 'every day', run: async () => '' }])).toThrow(/invalid schedule/);
+  });
+
+  it('schedules probes every 5 minutes, a nightly crawl and survey pull, and runs them on the clock it is given', async () => {
+    const db = createTestDb();
+    const jobs = observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) });
+    expect(jobs.map((j) => [j.name, j.schedule])).toEqual([['probe', '*/5 * * * *'], ['crawl', '0 3 * * *'], ['survey', '30 4 * * *']]);
+    const lines: string[] = [];
+    const scheduler = new Scheduler(jobs, { log: (l) => lines.push(l), clock: () => new Date('2026-08-15T10:05:00Z') });
+    expect(await scheduler.trigger('probe')).toMatchObject({ status: 'completed', summary: '0 probes, 0 ok, failures {}' });
+    expect(lines[0]).toMatch(/^\[2026-08-15T10:05:00.000Z\] job probe completed/);
+  });
+});
