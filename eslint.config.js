@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'data/', 'db/migrations/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'data/', 'db/migrations/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
@@ -32,6 +32,13 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    files: ['jobs/**', 'db/**'],
+    rules: {
+      // Crawlers and storage know nothing of HTTP serving or the dashboard.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/web/**'], message: 'jobs/ and db/ may not import server/ or web/.' }] }],
     },
   },
   {

@@ -7,6 +7,10 @@ import { importCatalogue, type ImportSummary } from './catalogue/import.ts';
 import type { CatalogueIssue } from './catalogue/parse.ts';
 import { countActiveProcedures, isDemoCatalogue } from './services/catalogue.ts';
 import { buildServer } from './server.ts';
+import { registerCrawlingCommands } from './cli/crawling.ts';
+import { openCrawling } from './crawling.ts';
+import { Scheduler } from '../jobs/scheduler.ts';
+import { observatoryJobs } from '../jobs/registry.ts';
 
 // The `observatoire` command: what operators run. Messages speak French, like the dashboard.
 
@@ -110,9 +114,11 @@ export function buildCli(): Command {
       }
     });
 
+  registerCrawlingCommands(program);
+
   program
     .command('serve')
-    .description('démarre l\'API et le tableau de bord (PORT, HOST) ; importe le catalogue de démonstration si la base est vide')
+    .description("démarre l'API, le tableau de bord (PORT, HOST) et la planification des passages ; importe le catalogue de démonstration si la base est vide et sert l'univers de démonstration")
     .addOption(new Option('-p, --port <port>', 'port d\'écoute (défaut : PORT ou 3000)'))
     .action(async (options: { port?: string }) => {
       const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
@@ -120,9 +126,15 @@ export function buildCli(): Command {
       const database = openDb(config);
       const demo = await ensureCatalogue(database, config);
       const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL });
+      const crawling = await openCrawling(config, demo);
+      if (crawling.universe) console.log(`Univers de démonstration (${crawling.universe.quarterSlug}) sur le port ${crawling.universe.port}.`);
+      const scheduler = new Scheduler(observatoryJobs({ db: database, newCrawler: () => crawling.newCrawler(), surveyUrl: config.OBSERVATOIRE_SURVEY_URL }));
+      scheduler.start();
       const stop = async (signal: string) => {
         console.log(`\n${signal} reçu : arrêt.`);
+        scheduler.stop();
         await server.close();
+        await crawling.close();
         database.$client.close();
         process.exit(0);
       };
@@ -135,6 +147,7 @@ export function buildCli(): Command {
       console.log(
         `Observatoire prêt : http://${host}:${port}/ — ${countActiveProcedures(database)} démarches${demo ? ' (mode démonstration)' : ''}. API : http://${host}:${port}/api/docs`,
       );
+      console.log('Planification : sondes toutes les 5 minutes, passage complet à 3 h, enquête à 4 h 30.');
     });
 
   frenchHelp(program);

@@ -7,6 +7,10 @@ const ConfigSchema = Type.Object({
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   /** auto: demo mode when the catalogue is empty or is the demo one. */
   OBSERVATOIRE_DEMO: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
+  /** The dashboard's public address: the crawler's user agent points to its methodology page. */
+  OBSERVATOIRE_PUBLIC_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3000' }),
+  /** The survey provider's stats endpoint (the demo universe plays it). */
+  OBSERVATOIRE_SURVEY_URL: Type.String({ minLength: 1, default: 'http://jedonnemonavis.demarches.test/api/stats' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

@@ -8,6 +8,8 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '127.0.0.1',
       OBSERVATOIRE_DEMO: 'auto',
+      OBSERVATOIRE_PUBLIC_URL: 'http://127.0.0.1:3000',
+      OBSERVATOIRE_SURVEY_URL: 'http://jedonnemonavis.demarches.test/api/stats',
       LOG_LEVEL: 'info',
     });
   });

@@ -1,0 +1,177 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { openMigratedDatabase, type Db } from '../../db/client.ts';
+import { CHECKS, checkByName } from '../../jobs/checks/index.ts';
+import { crawl } from '../../jobs/crawl.ts';
+import { probeRound } from '../../jobs/probe.ts';
+import { pullSurveys } from '../../jobs/survey.ts';
+import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
+import { Universe } from '../../fixtures/universe/server.ts';
+import { criterionBySlug, currentMethodology } from '../../methodology/index.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { demoMode, openCrawling } from '../crawling.ts';
+import type { CheckOutcome, Crawler } from '../../jobs/crawler.ts';
+
+// Crawl commands: check one URL, crawl the catalogue, probe, pull the survey, serve the demo universe.
+
+const PUBLIC_DETAILS: Record<string, string[]> = {
+  handicap: ['state', 'statementUrl', 'statementDate', 'rgaaVersion'],
+  dlnuf: ['fields'],
+  a11y_auto: ['rules'],
+};
+
+export function checkJson(outcome: CheckOutcome): Record<string, unknown> {
+  const out: Record<string, unknown> = { status: outcome.status };
+  if (outcome.value !== undefined) out['value'] = outcome.value;
+  if (outcome.reason !== undefined) out['reason'] = outcome.reason;
+  for (const key of PUBLIC_DETAILS[outcome.check] ?? []) {
+    if (outcome.details && key in outcome.details) out[key] = outcome.details[key];
+  }
+  return out;
+}
+
+function describe(outcome: CheckOutcome): string {
+  if (outcome.status === 'not_applicable') return `non applicable (${outcome.reason ?? ''})`;
+  if (outcome.status === 'unmeasurable') return `non mesurable : ${outcome.reason ?? ''} — ${String(outcome.evidence.snippet ?? '')}`;
+  const extra = outcome.check === 'handicap' ? ` (${String(outcome.details?.['state'] ?? 'sans mention')}, déclaration du ${String(outcome.details?.['statementDate'] ?? '?')}${outcome.reason ? `, ${outcome.reason}` : ''})`
+    : outcome.check === 'dlnuf' ? ` : ${(outcome.details?.['fields'] as string[] | undefined)?.join(', ') || 'aucune'}`
+    : outcome.check === 'a11y_auto' ? ` ${(outcome.details?.['rules'] as string[] | undefined)?.join(', ') ?? ''}`
+    : '';
+  return `${String(outcome.value)}${extra}`;
+}
+
+export function registerCrawlingCommands(program: Command): void {
+  program
+    .command('check')
+    .description("mesure une URL avec tous les contrôles de page (sans rien enregistrer)")
+    .argument('<url>', 'adresse de la page de départ')
+    .option('--json', 'un objet JSON sur la sortie standard')
+    .option('--allow-private', 'autorise les adresses privées et locales (refusées par défaut)')
+    .action(async (url: string, options: { json?: boolean; allowPrivate?: boolean }) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new Error(`URL invalide : ${url}`);
+      }
+      const config = loadConfig();
+      const demo = parsed.hostname.endsWith(DEMO_HOST_SUFFIX) && config.OBSERVATOIRE_DEMO !== 'off';
+      const env = await openCrawling(config, demo);
+      const crawler = env.newCrawler({ allowPrivate: options.allowPrivate });
+      try {
+        const visit = crawler.visit(parsed.href);
+        const outcomes = await crawler.runChecks(parsed.href, CHECKS, new Date(), visit);
+        const start = await visit.start().catch(() => null);
+        const performance = start && start.status >= 200 && start.status < 300
+          ? { status: 'measured', value: start.durationMs }
+          : { status: 'unmeasurable', reason: outcomes[0]?.reason ?? 'http' };
+        const result = {
+          url: parsed.href,
+          finalUrl: start?.finalUrl ?? null,
+          httpStatus: start?.status ?? null,
+          fetchedAt: (start?.fetchedAt ?? new Date()).toISOString(),
+          checks: { ...Object.fromEntries(outcomes.map((o) => [o.check, checkJson(o)])), performance },
+        };
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        console.log(`${result.url} → ${result.finalUrl ?? 'injoignable'}${start ? ` (HTTP ${start.status}, ${start.durationMs} ms)` : ''}`);
+        for (const o of outcomes) {
+          const label = criterionBySlug(currentMethodology, o.criterion)?.label ?? o.criterion;
+          console.log(`  ${label.padEnd(38)} ${describe(o)}`);
+        }
+      } finally {
+        await crawler.close();
+        await env.close();
+      }
+    });
+
+  program
+    .command('crawl')
+    .description('passe les contrôles de page sur le catalogue et enregistre les observations (un passage)')
+    .option('--procedure <id...>', 'seulement ces démarches (identifiants)')
+    .option('--check <nom...>', `seulement ces contrôles (${CHECKS.map((c) => c.name).join(', ')})`)
+    .action(async (options: { procedure?: string[]; check?: string[] }) => {
+      const checks = options.check?.map((name) => checkByName(name) ?? fail(`contrôle inconnu : ${name} (parmi ${CHECKS.map((c) => c.name).join(', ')})`));
+      const ids = options.procedure?.map((id) => (/^\d+$/.test(id) ? Number(id) : fail(`identifiant de démarche invalide : ${id}`)));
+      await withCrawler(async (db, crawler) => {
+        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'Passage {bar} {value}/{total} démarches | {eta_formatted} s restantes', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
+        let started = false;
+        try {
+          const summary = await crawl(db, crawler, {
+            trigger: 'cli',
+            checks,
+            procedureIds: ids,
+            onProgress: (done, total) => {
+              if (bar) {
+                if (!started) bar.start(total, 0);
+                started = true;
+                bar.update(done);
+              } else if (done % 25 === 0 || done === total) console.error(`${done}/${total} démarches`);
+            },
+          });
+          bar?.stop();
+          console.log(
+            `Passage n° ${summary.runId} terminé en ${(summary.durationMs / 1000).toFixed(1)} s : ${summary.procedures} démarches, ${summary.observations} observations (${summary.measured} mesurées, ${summary.notApplicable} non applicables, ${summary.unmeasurable} non mesurables).`,
+          );
+          if (Object.keys(summary.failures).length > 0) console.log(`Non mesurables, par cause : ${Object.entries(summary.failures).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        } finally {
+          bar?.stop();
+        }
+      });
+    });
+
+  program
+    .command('probe')
+    .description('une tournée de sondes : disponibilité et temps de réponse de chaque démarche')
+    .action(() =>
+      withCrawler(async (db, crawler) => {
+        const s = await probeRound(db, crawler);
+        console.log(`${s.probes} sondes en ${(s.durationMs / 1000).toFixed(1)} s : ${s.ok} réussies${Object.keys(s.failures).length ? `, échecs : ${Object.entries(s.failures).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''}.`);
+      }),
+    );
+
+  const survey = program.command('survey').description("enquête de satisfaction des usagers");
+  survey
+    .command('pull')
+    .description("récupère les statistiques du trimestre en cours pour chaque démarche qui a une enquête")
+    .action(() =>
+      withCrawler(async (db, crawler, config) => {
+        const s = await pullSurveys(db, crawler, { baseUrl: config.OBSERVATOIRE_SURVEY_URL });
+        console.log(`${s.procedures} enquêtes lues, ${s.measured} valeurs enregistrées${Object.keys(s.failures).length ? `, échecs : ${JSON.stringify(s.failures)}` : ''}.`);
+      }),
+    );
+
+  program
+    .command('universe')
+    .description('sert seul l\'univers de démonstration (250 sites sous leurs noms *.demarches.test, et l\'enquête)')
+    .option('-p, --port <port>', 'port d\'écoute', '4000')
+    .option('--quarter <trimestre>', 'trimestre simulé, par exemple 2026-T3')
+    .action(async (options: { port: string; quarter?: string }) => {
+      const universe = await Universe.start({ port: Number(options.port), quarter: options.quarter });
+      console.log(`Univers de démonstration (${universe.quarterSlug}) sur http://127.0.0.1:${universe.port}/ — envoyez l'en-tête Host d'un site, ou faites pointer *.demarches.test vers cette adresse.`);
+      const stop = () => void universe.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
+
+/** Opens the database and the crawling environment (the demo universe in demo mode), runs, closes all. */
+async function withCrawler(use: (db: Db, crawler: Crawler, config: Config) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const db = openMigratedDatabase(config.OBSERVATOIRE_DB);
+  const env = await openCrawling(config, demoMode(config, db));
+  const crawler = env.newCrawler();
+  try {
+    await use(db, crawler, config);
+  } finally {
+    await crawler.close();
+    await env.close();
+    db.$client.close();
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
