@@ -79,7 +79,7 @@ export class BrowserPool {
       try {
         let response;
         try {
-          response = await slot.page.goto(url, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 15_000 });
+          response = await slot.page.goto(url, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 8_000 });
         } catch (err) {
           healthy = false;
           throw classifyError(err, url);

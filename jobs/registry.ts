@@ -4,6 +4,8 @@ import { crawl } from './crawl.ts';
 import { probeRound } from './probe.ts';
 import { pullSurveys } from './survey.ts';
 import type { Job } from './scheduler.ts';
+import { closeEdition } from './editions/close.ts';
+import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
 
 export interface JobDeps {
   db: Db;
@@ -52,6 +54,16 @@ export function observatoryJobs(deps: JobDeps): Job[] {
           const s = await pullSurveys(deps.db, crawler, { baseUrl: deps.surveyUrl, now, trigger: 'schedule' });
           return `run ${s.runId}: ${s.procedures} surveys, ${s.measured} values, failures ${JSON.stringify(s.failures)}`;
         }),
+    },
+    {
+      // The first day of a quarter, the past quarter's draft is built; publishing stays an explicit act.
+      name: 'edition-close',
+      schedule: '0 6 1 1,4,7,10 *',
+      run: async (now) => {
+        const slug = previousQuarter(quarterOf(now)).slug;
+        const s = closeEdition(deps.db, slug, { now });
+        return `draft ${slug}: ${s.procedures} procedures, changes ${JSON.stringify(s.changes)}`;
+      },
     },
   ];
 }

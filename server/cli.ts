@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { openMigratedDatabase, type Db } from '../db/client.ts';
 import { loadConfig, type Config } from './config.ts';
+import { eq } from 'drizzle-orm';
 import { readCatalogueFile, DEMO_CATALOGUE } from './catalogue/file.ts';
+import { editions } from '../db/schema/index.ts';
+import { buildDemoHistory } from './demo.ts';
+import { importDemoCatalogue } from './services/demo-catalogue.ts';
+import { describeDemoProgress, registerEditionCommands } from './cli/editions.ts';
 import { importCatalogue, type ImportSummary } from './catalogue/import.ts';
 import type { CatalogueIssue } from './catalogue/parse.ts';
-import { countActiveProcedures, isDemoCatalogue } from './services/catalogue.ts';
+import { countActiveProcedures } from './services/catalogue.ts';
 import { buildServer } from './server.ts';
 import { registerCrawlingCommands } from './cli/crawling.ts';
-import { openCrawling } from './crawling.ts';
+import { contactUrl, demoMode, openCrawling } from './crawling.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { observatoryJobs } from '../jobs/registry.ts';
 
@@ -39,19 +44,24 @@ function describeImport(s: ImportSummary, dryRun: boolean): string {
   return `Le catalogue ${verb} importé : ${parts.join(', ')}.${retired}`;
 }
 
-/** The first start on an empty database fills the catalogue with the demo universe's. */
-async function ensureCatalogue(db: Db, config: Config): Promise<boolean> {
-  const empty = countActiveProcedures(db) === 0;
-  if (empty && config.OBSERVATOIRE_DEMO !== 'off') {
+/**
+ * The first start on an empty database fills it with the demo: the demo catalogue, then six
+ * quarters of history measured on the demo universe, with progress shown.
+ */
+async function ensureDemo(db: Db, config: Config): Promise<boolean> {
+  if (countActiveProcedures(db) === 0 && config.OBSERVATOIRE_DEMO !== 'off') {
     console.log(`Base vide : import du catalogue de démonstration (${DEMO_CATALOGUE})…`);
-    const parsed = await readCatalogueFile(DEMO_CATALOGUE);
-    if (parsed.errors.length > 0) throw new Error(`demo catalogue is invalid: ${JSON.stringify(parsed.errors[0])}`);
-    const summary = importCatalogue(db, parsed.rows);
+    const summary = await importDemoCatalogue(db);
     console.log(`  ${summary.added.length} démarches, ${summary.ministriesAdded} ministères, ${summary.administrationsAdded} administrations.`);
   }
-  if (config.OBSERVATOIRE_DEMO === 'on') return true;
-  if (config.OBSERVATOIRE_DEMO === 'off') return false;
-  return countActiveProcedures(db) > 0 && isDemoCatalogue(db);
+  const demo = demoMode(config, db);
+  if (demo && !db.select({ id: editions.id }).from(editions).where(eq(editions.status, 'published')).get()) {
+    const started = Date.now();
+    console.log("Aucune édition publiée : construction de l'historique de démonstration (les robots mesurent l'univers de démonstration, trimestre par trimestre)…");
+    const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: (p) => console.log(describeDemoProgress(p)) });
+    console.log(`  ${published.length} éditions publiées en ${Math.round((Date.now() - started) / 1000)} s.`);
+  }
+  return demo;
 }
 
 export function buildCli(): Command {
@@ -115,6 +125,7 @@ export function buildCli(): Command {
     });
 
   registerCrawlingCommands(program);
+  registerEditionCommands(program);
 
   program
     .command('serve')
@@ -124,7 +135,7 @@ export function buildCli(): Command {
       const config = loadConfig(options.port ? { ...process.env, PORT: options.port } : process.env);
       console.log(`Base : ${config.OBSERVATOIRE_DB} (migrations appliquées)`);
       const database = openDb(config);
-      const demo = await ensureCatalogue(database, config);
+      const demo = await ensureDemo(database, config);
       const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL });
       const crawling = await openCrawling(config, demo);
       if (crawling.universe) console.log(`Univers de démonstration (${crawling.universe.quarterSlug}) sur le port ${crawling.universe.port}.`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Scheduler, type Job } from '../../jobs/scheduler.ts';
 import { observatoryJobs } from '../../jobs/registry.ts';
 import { createTestDb } from '../helpers/db.ts';
+import { editions } from '../../db/schema/index.ts';
 import { demoCrawler } from '../helpers/crawler.ts';
 
 describe('Scheduler', () => {
@@ -39,10 +40,17 @@ describe('Scheduler', () => {
   it('schedules probes every 5 minutes, a nightly crawl and survey pull, and runs them on the clock it is given', async () => {
     const db = createTestDb();
     const jobs = observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) });
-    expect(jobs.map((j) => [j.name, j.schedule])).toEqual([['probe', '*/5 * * * *'], ['crawl', '0 3 * * *'], ['survey', '30 4 * * *']]);
+    expect(jobs.map((j) => [j.name, j.schedule])).toEqual([['probe', '*/5 * * * *'], ['crawl', '0 3 * * *'], ['survey', '30 4 * * *'], ['edition-close', '0 6 1 1,4,7,10 *']]);
     const lines: string[] = [];
     const scheduler = new Scheduler(jobs, { log: (l) => lines.push(l), clock: () => new Date('2026-08-15T10:05:00Z') });
     expect(await scheduler.trigger('probe')).toMatchObject({ status: 'completed', summary: '0 probes, 0 ok, failures {}' });
     expect(lines[0]).toMatch(/^\[2026-08-15T10:05:00.000Z\] job probe completed/);
+  });
+
+  it('closes the past quarter as a draft on the first day of a new quarter', async () => {
+    const db = createTestDb();
+    const scheduler = new Scheduler(observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) }), { log: () => undefined, clock: () => new Date('2026-10-01T06:00:00Z') });
+    expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: expect.stringMatching(/^draft 2026-T3: 0 procedures/) });
+    expect(db.select().from(editions).all()).toEqual([expect.objectContaining({ slug: '2026-T3', status: 'draft' })]);
   });
 });

@@ -1,0 +1,28 @@
+import type { Criterion } from '../../methodology/types.ts';
+import type { Change } from '../../db/schema/editions.ts';
+
+export interface ScoreLike {
+  state: string;
+  level: string | null;
+  goal: boolean | null;
+}
+
+/**
+ * How a score moved since the previous edition. Reaching the goal beats missing it; between two
+ * levels on the same side of the goal, the one higher in the table is better (tables run best
+ * first). Two goal levels of a text table (FranceConnect / FranceConnect+) are equally good.
+ * Null when nothing can be compared (not measured now).
+ */
+export function changeSince(criterion: Criterion, previous: ScoreLike | undefined, current: ScoreLike): Change | null {
+  if (current.state !== 'measured') return null;
+  if (!previous || previous.state !== 'measured') return 'new';
+  if (current.goal !== previous.goal && current.goal !== null && previous.goal !== null) return current.goal ? 'improved' : 'regressed';
+  if (current.level === previous.level) return 'unchanged';
+  if (criterion.scale.kind === 'labels' && current.goal) return 'unchanged';
+  if (criterion.scale.kind === 'none') return 'unchanged';
+  const order = criterion.scale.levels.map((l) => l.label);
+  const before = order.indexOf(previous.level ?? '');
+  const now = order.indexOf(current.level ?? '');
+  if (before < 0 || now < 0) return 'unchanged';
+  return now < before ? 'improved' : 'regressed';
+}
