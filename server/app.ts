@@ -13,6 +13,10 @@ import { ErrorResponse } from './schemas.ts';
 import health from './routes/api/health.ts';
 import criteria from './routes/api/criteria.ts';
 import proceduresRoutes from './routes/api/procedures.ts';
+import editionsRoutes from './routes/api/editions.ts';
+import exportsRoutes from './routes/api/exports.ts';
+import etag from '@fastify/etag';
+import rateLimit from '@fastify/rate-limit';
 
 export interface AppInfo {
   version: string;
@@ -31,6 +35,8 @@ export interface AppOptions {
   appInfo: AppInfo;
   /** Folder of the built dashboard; the API works without it. */
   webRoot?: string;
+  /** API requests per minute per client; 0 or absent: no limit. */
+  rateLimitPerMinute?: number;
 }
 
 export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
@@ -52,6 +58,16 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     },
   });
   fastify.addSchema(ErrorResponse);
+  await fastify.register(etag, { weak: true });
+  if (opts.rateLimitPerMinute) {
+    await fastify.register(rateLimit, {
+      max: opts.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // Only the API is limited; the dashboard's static files are not.
+      allowList: (request) => !request.url.startsWith('/api/'),
+      errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit: ${context.max} requests per minute, retry in ${context.after}` }),
+    });
+  }
   await fastify.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,6 +80,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
         { name: 'service', description: 'Health of the service' },
         { name: 'methodology', description: 'Criteria and level tables' },
         { name: 'catalogue', description: 'The procedures the observatory follows' },
+        { name: 'editions', description: 'Published quarterly editions: tables and syntheses' },
+        { name: 'data', description: 'CSV exports, data dictionary, data package' },
       ],
     },
   });
@@ -76,6 +94,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       await api.register(health);
       await api.register(criteria);
       await api.register(proceduresRoutes);
+      await api.register(editionsRoutes);
+      await api.register(exportsRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: '/api' },

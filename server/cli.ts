@@ -136,7 +136,7 @@ export function buildCli(): Command {
       console.log(`Base : ${config.OBSERVATOIRE_DB} (migrations appliquées)`);
       const database = openDb(config);
       const demo = await ensureDemo(database, config);
-      const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL });
+      const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL, rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT });
       const crawling = await openCrawling(config, demo);
       if (crawling.universe) console.log(`Univers de démonstration (${crawling.universe.quarterSlug}) sur le port ${crawling.universe.port}.`);
       const scheduler = new Scheduler(observatoryJobs({ db: database, newCrawler: () => crawling.newCrawler(), surveyUrl: config.OBSERVATOIRE_SURVEY_URL }));

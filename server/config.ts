@@ -11,6 +11,8 @@ const ConfigSchema = Type.Object({
   OBSERVATOIRE_PUBLIC_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3000' }),
   /** The survey provider's stats endpoint (the demo universe plays it). */
   OBSERVATOIRE_SURVEY_URL: Type.String({ minLength: 1, default: 'http://jedonnemonavis.demarches.test/api/stats' }),
+  /** API requests per minute per client (0: no limit). */
+  OBSERVATOIRE_RATE_LIMIT: Type.Integer({ minimum: 0, default: 600 }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },

@@ -53,3 +53,48 @@ export const Criterion = Type.Object({
   minAnswers: Type.Optional(Type.Integer()),
   notApplicableLabels: Type.Optional(Type.Array(Type.String())),
 });
+
+export const EditionSlug = Type.String({ pattern: '^(latest|\\d{4}-T[1-4])$', description: 'A quarter, e.g. 2026-T3, or "latest".' });
+
+export const ScoreCell = Type.Object({
+  status: Type.Union([Type.Literal('measured'), Type.Literal('not_applicable'), Type.Literal('unmeasurable')]),
+  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+  level: Type.Union([Type.String(), Type.Null()]),
+  goal: Type.Union([Type.Boolean(), Type.Null()]),
+  source: Type.Union([Type.Literal('crawl'), Type.Literal('survey'), Type.Literal('declared'), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why the value is not measured or not applicable.' }),
+  change: Type.Union([Type.Literal('improved'), Type.Literal('regressed'), Type.Literal('unchanged'), Type.Literal('new'), Type.Null()], { description: 'Since the previous edition.' }),
+  observationId: Type.Union([Type.Integer(), Type.Null()], { description: 'The observation (evidence) behind the value.' }),
+  declarationId: Type.Union([Type.Integer(), Type.Null()]),
+});
+
+export const EditionSummary = Type.Object({
+  slug: Type.String(),
+  periodStart: Type.String({ format: 'date-time' }),
+  periodEnd: Type.String({ format: 'date-time' }),
+  methodologyVersion: Type.Integer(),
+  publishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  coverage: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), { description: 'Share of measured values by criterion.' }),
+});
+
+export const GroupScoreSchema = Type.Object({
+  criterion: Type.String(),
+  total: Type.Integer(),
+  notOnline: Type.Integer(),
+  notApplicable: Type.Integer(),
+  unmeasurable: Type.Integer(),
+  measured: Type.Integer(),
+  reachingGoal: Type.Integer(),
+  share: Type.Union([Type.Number(), Type.Null()], { description: 'Share of measured procedures reaching the goal.' }),
+  coverage: Type.Union([Type.Number(), Type.Null()]),
+  targetReached: Type.Union([Type.Boolean(), Type.Null()], { description: 'share >= the 80 % target.' }),
+  previousShare: Type.Union([Type.Number(), Type.Null()]),
+  trend: Type.Union([Type.Number(), Type.Null()], { description: 'share minus the previous edition’s share.' }),
+});
+
+export const GroupSynthesisSchema = Type.Object({
+  slug: Type.String(),
+  name: Type.String(),
+  procedures: Type.Integer(),
+  scores: Type.Array(GroupScoreSchema),
+});

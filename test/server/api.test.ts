@@ -105,7 +105,11 @@ describe('the rest of the API', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/criteria', '/api/health', '/api/procedures', '/api/procedures/{id}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/criteria', '/api/data-dictionary', '/api/datapackage.json', '/api/editions', '/api/editions/{slug}',
+      '/api/editions/{slug}/export.csv', '/api/editions/{slug}/groups', '/api/editions/{slug}/procedures',
+      '/api/export/history.csv', '/api/health', '/api/procedures', '/api/procedures/{id}',
+    ]);
     for (const [path, item] of Object.entries<Record<string, { responses: object; tags?: string[] }>>(doc.paths)) {
       expect(item['get']?.tags, path).toBeDefined();
       expect(Object.keys(item['get']!.responses), path).toContain('200');

@@ -6,7 +6,19 @@ import {
   ministryExists,
   type ProcedureListItem,
 } from '../../services/catalogue.ts';
+import { latestObservations, procedureHistory } from '../../services/procedure-detail.ts';
 import { Procedure, errorResponses } from '../../schemas.ts';
+
+const Observation = Type.Object({
+  id: Type.Integer(),
+  criterion: Type.String(),
+  observedAt: Type.String({ format: 'date-time' }),
+  status: Type.String(),
+  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  answers: Type.Union([Type.Integer(), Type.Null()]),
+  evidence: Type.Object({}, { additionalProperties: true, description: 'What the check saw: URL, final URL, HTTP status, snippet, tool and version, details.' }),
+});
 
 const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'A slug, as listed in the answers.' });
 
@@ -54,15 +66,25 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['catalogue'],
-        summary: "A procedure's identity",
+        summary: "A procedure: identity, its scores in every published edition, its latest observations with their evidence",
         params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The procedure id.' }) }),
-        response: { 200: Procedure, ...errorResponses },
+        response: {
+          200: Type.Object({
+            ...Procedure.properties,
+            editions: Type.Array(Type.Object({ edition: Type.String(), scores: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true })) })),
+            observations: Type.Object({
+              latest: Type.Array(Observation, { description: 'The latest observation of each criterion.' }),
+              recent: Type.Array(Observation, { description: 'The 30 most recent observations.' }),
+            }),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const procedure = getProcedure(fastify.db, request.params.id);
       if (!procedure) return reply.notFound(`no procedure with id ${request.params.id}`);
-      return toApi(procedure);
+      return { ...toApi(procedure), editions: procedureHistory(fastify.db, procedure.id), observations: latestObservations(fastify.db, procedure.id) };
     },
   );
 };

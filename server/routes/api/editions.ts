@@ -1,0 +1,165 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { AUDIENCES } from '../../../db/schema/procedures.ts';
+import { currentMethodology } from '../../../methodology/index.ts';
+import {
+  editionTable,
+  findPublishedEdition,
+  groupSyntheses,
+  listPublishedEditions,
+  previousPublishedEdition,
+  queryRows,
+  type Edition,
+} from '../../services/editions.ts';
+import { EditionSlug, EditionSummary, GroupSynthesisSchema, ScoreCell, errorResponses } from '../../schemas.ts';
+
+const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
+const SORTS = ['volume', 'title', 'ministry', 'administration', ...currentMethodology.criteria.map((c) => c.slug)];
+
+export function summary(e: Edition) {
+  return {
+    slug: e.slug,
+    periodStart: e.periodStart.toISOString(),
+    periodEnd: e.periodEnd.toISOString(),
+    methodologyVersion: e.methodologyVersion,
+    publishedAt: e.publishedAt?.toISOString() ?? null,
+    coverage: e.coverage,
+  };
+}
+
+/** A published edition never changes: caches may keep it (the ETag plugin answers 304s). */
+function cacheable(reply: FastifyReply, slug: string): void {
+  reply.header('cache-control', slug === 'latest' ? 'public, max-age=60' : 'public, max-age=3600');
+}
+
+const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const load = (slug: string) => findPublishedEdition(fastify.db, slug);
+
+  fastify.get(
+    '/editions',
+    {
+      schema: {
+        tags: ['editions'],
+        summary: 'Published editions, newest first',
+        response: { 200: Type.Object({ items: Type.Array(EditionSummary) }), 500: errorResponses[500] },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return { items: listPublishedEditions(fastify.db).map(summary) };
+    },
+  );
+
+  fastify.get(
+    '/editions/:slug',
+    {
+      schema: {
+        tags: ['editions'],
+        summary: 'One published edition with the whole observatory’s scores and their trend',
+        params: Type.Object({ slug: EditionSlug }),
+        response: {
+          200: Type.Object({ ...EditionSummary.properties, previous: Type.Union([Type.String(), Type.Null()]), procedures: Type.Integer(), observatory: GroupSynthesisSchema }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const edition = load(request.params.slug);
+      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      const previous = previousPublishedEdition(fastify.db, edition);
+      const table = editionTable(fastify.db, edition);
+      const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
+      cacheable(reply, request.params.slug);
+      return { ...summary(edition), previous: previous?.slug ?? null, procedures: table.rows.length, observatory: observatory! };
+    },
+  );
+
+  fastify.get(
+    '/editions/:slug/procedures',
+    {
+      schema: {
+        tags: ['editions'],
+        summary: 'An edition’s table: one row per procedure with every criterion’s score',
+        description:
+          'Filters combine. `q` matches title, administration and ministry, ignoring case and accents. `sort` is volume, title, ministry, administration or a criterion slug; on a criterion, `desc` lists the best first and not-measured or not-applicable values come last either way.',
+        params: Type.Object({ slug: EditionSlug }),
+        querystring: Type.Object(
+          {
+            ministry: Type.Optional(Slug),
+            administration: Type.Optional(Slug),
+            audience: Type.Optional(Type.Union(AUDIENCES.map((a) => Type.Literal(a)))),
+            q: Type.Optional(Type.String({ maxLength: 100 })),
+            sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'volume' })),
+            dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            edition: Type.String(),
+            total: Type.Integer({ description: 'Rows matching the filters, before pagination.' }),
+            limit: Type.Integer(),
+            offset: Type.Integer(),
+            items: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                title: Type.String(),
+                ministry: Type.Object({ slug: Type.String(), name: Type.String() }),
+                administration: Type.Object({ slug: Type.String(), name: Type.String() }),
+                audiences: Type.Array(Type.String()),
+                yearlyVolume: Type.Integer(),
+                startUrl: Type.String(),
+                scores: Type.Record(Type.String(), ScoreCell),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const edition = load(request.params.slug);
+      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      const { limit = 50, offset = 0, ...query } = request.query;
+      const rows = queryRows(editionTable(fastify.db, edition), query);
+      cacheable(reply, request.params.slug);
+      return {
+        edition: edition.slug,
+        total: rows.length,
+        limit,
+        offset,
+        items: rows.slice(offset, offset + limit).map(({ searchText: _s, ...row }) => row),
+      };
+    },
+  );
+
+  fastify.get(
+    '/editions/:slug/groups',
+    {
+      schema: {
+        tags: ['editions'],
+        summary: 'Syntheses by ministry or administration: share reaching the goal per criterion, coverage, trend',
+        params: Type.Object({ slug: EditionSlug }),
+        querystring: Type.Object({ by: Type.Union([Type.Literal('ministry'), Type.Literal('administration')], { default: 'ministry' }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ edition: Type.String(), by: Type.String(), target: Type.Number(), items: Type.Array(GroupSynthesisSchema) }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const edition = load(request.params.slug);
+      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      const previous = previousPublishedEdition(fastify.db, edition);
+      const table = editionTable(fastify.db, edition);
+      cacheable(reply, request.params.slug);
+      return {
+        edition: edition.slug,
+        by: request.query.by,
+        target: table.methodology.groupTarget,
+        items: groupSyntheses(table, previous && editionTable(fastify.db, previous), request.query.by),
+      };
+    },
+  );
+};
+
+export default editionsRoutes;

@@ -1,0 +1,81 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { currentMethodology } from '../../../methodology/index.ts';
+import { editionTable, findPublishedEdition } from '../../services/editions.ts';
+import { ministryExists } from '../../services/catalogue.ts';
+import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
+import { EditionSlug, errorResponses } from '../../schemas.ts';
+
+const Query = {
+  ministry: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'Only this ministry.' })),
+  sep: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')], { default: 'comma', description: 'semicolon: ";", decimal comma and a BOM, for spreadsheets in French locales.' })),
+};
+const csvResponse = { 200: Type.String({ description: 'CSV (text/csv; charset=utf-8).' }), ...errorResponses };
+
+const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/editions/:slug/export.csv',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'An edition as CSV: wide (one row per procedure) or long (procedure × criterion)',
+        params: Type.Object({ slug: EditionSlug }),
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('wide'), Type.Literal('long')], { default: 'wide' })), ...Query }, { additionalProperties: false }),
+        response: csvResponse,
+      },
+    },
+    async (request, reply) => {
+      const { format = 'wide', ministry, sep = 'comma' } = request.query;
+      const edition = findPublishedEdition(fastify.db, request.params.slug);
+      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
+      const table = editionTable(fastify.db, edition);
+      const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, ministry), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, ministry), { sep });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="observatoire-${edition.slug}-${format}${ministry ? `-${ministry}` : ''}.csv"`)
+        .header('cache-control', 'public, max-age=3600')
+        .send(stream);
+    },
+  );
+
+  fastify.get(
+    '/export/history.csv',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'Every published edition, long form (edition × procedure × criterion)',
+        querystring: Type.Object(Query, { additionalProperties: false }),
+        response: csvResponse,
+      },
+    },
+    async (request, reply) => {
+      const { ministry, sep = 'comma' } = request.query;
+      if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="observatoire-historique${ministry ? `-${ministry}` : ''}.csv"`)
+        .send(csvStream(LONG_COLUMNS, longRowsOfHistory(fastify.db, ministry), { sep }));
+    },
+  );
+
+  const ColumnSchema = Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() });
+  fastify.get(
+    '/data-dictionary',
+    {
+      schema: {
+        tags: ['data'],
+        summary: 'The columns of the CSV exports, with their meaning',
+        response: { 200: Type.Object({ methodologyVersion: Type.Integer(), wide: Type.Array(ColumnSchema), long: Type.Array(ColumnSchema) }), 500: errorResponses[500] },
+      },
+    },
+    async () => ({ methodologyVersion: currentMethodology.version, wide: wideColumns(currentMethodology), long: LONG_COLUMNS }),
+  );
+
+  fastify.get(
+    '/datapackage.json',
+    { schema: { tags: ['data'], summary: 'Frictionless data package describing the exports', response: { 200: Type.Object({}, { additionalProperties: true }), 500: errorResponses[500] } } },
+    async (request) => dataPackage(currentMethodology, `${request.protocol}://${request.host}`),
+  );
+};
+
+export default exportsRoutes;

@@ -1,0 +1,232 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
+import { groupScores, methodologyVersion, type GroupScore, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
+
+// Read side of published editions. A published edition never changes, so its table is built
+// once and kept in memory: the procedures list and the syntheses are then answered from it.
+
+export type Edition = typeof editions.$inferSelect;
+
+export interface ScoreCell {
+  status: 'measured' | 'not_applicable' | 'unmeasurable';
+  value: number | string | null;
+  level: string | null;
+  goal: boolean | null;
+  source: 'crawl' | 'survey' | 'declared' | null;
+  reason: string | null;
+  change: 'improved' | 'regressed' | 'unchanged' | 'new' | null;
+  observationId: number | null;
+  declarationId: number | null;
+}
+
+export interface EditionRow {
+  id: number;
+  title: string;
+  ministry: { slug: string; name: string };
+  administration: { slug: string; name: string };
+  audiences: string[];
+  yearlyVolume: number;
+  startUrl: string;
+  /** Lower-case, accents removed: what the search compares against. */
+  searchText: string;
+  scores: Record<string, ScoreCell>;
+}
+
+export interface EditionTable {
+  edition: Edition;
+  methodology: Methodology;
+  rows: EditionRow[];
+}
+
+export function listPublishedEditions(db: Db): Edition[] {
+  return db.select().from(editions).where(eq(editions.status, 'published')).orderBy(desc(editions.periodStart)).all();
+}
+
+/** A published edition by slug, or the latest one for "latest". */
+export function findPublishedEdition(db: Db, slug: string): Edition | undefined {
+  if (slug === 'latest') return listPublishedEditions(db)[0];
+  return db.select().from(editions).where(and(eq(editions.slug, slug), eq(editions.status, 'published'))).get();
+}
+
+export function previousPublishedEdition(db: Db, edition: Edition): Edition | undefined {
+  return db
+    .select()
+    .from(editions)
+    .where(and(eq(editions.status, 'published'), lt(editions.periodStart, edition.periodStart)))
+    .orderBy(desc(editions.periodStart))
+    .get();
+}
+
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+const cache = new Map<number, EditionTable>();
+
+export function editionTable(db: Db, edition: Edition): EditionTable {
+  const cached = cache.get(edition.id);
+  if (cached && edition.status === 'published') return cached;
+  const methodology = methodologyVersion(edition.methodologyVersion);
+  if (!methodology) throw new Error(`edition ${edition.slug} uses unknown methodology v${edition.methodologyVersion}`);
+  const rows = new Map<number, EditionRow>();
+  const scores = db
+    .select({
+      procedureId: editionScores.procedureId,
+      criterion: editionScores.criterion,
+      status: editionScores.status,
+      valueNum: editionScores.valueNum,
+      valueText: editionScores.valueText,
+      level: editionScores.level,
+      goal: editionScores.goal,
+      source: editionScores.source,
+      reason: editionScores.reason,
+      change: editionScores.change,
+      observationId: editionScores.observationId,
+      declarationId: editionScores.declarationId,
+      title: procedures.title,
+      audiences: procedures.audiences,
+      yearlyVolume: procedures.yearlyVolume,
+      startUrl: procedures.startUrl,
+      ministrySlug: ministries.slug,
+      ministryName: ministries.name,
+      administrationSlug: administrations.slug,
+      administrationName: administrations.name,
+    })
+    .from(editionScores)
+    .innerJoin(procedures, eq(editionScores.procedureId, procedures.id))
+    .innerJoin(administrations, eq(procedures.administrationId, administrations.id))
+    .innerJoin(ministries, eq(administrations.ministryId, ministries.id))
+    .where(eq(editionScores.editionId, edition.id))
+    .all();
+  for (const s of scores) {
+    let row = rows.get(s.procedureId);
+    if (!row) {
+      row = {
+        id: s.procedureId,
+        title: s.title,
+        ministry: { slug: s.ministrySlug, name: s.ministryName },
+        administration: { slug: s.administrationSlug, name: s.administrationName },
+        audiences: s.audiences,
+        yearlyVolume: s.yearlyVolume,
+        startUrl: s.startUrl,
+        searchText: fold(`${s.title} ${s.administrationName} ${s.ministryName}`),
+        scores: {},
+      };
+      rows.set(s.procedureId, row);
+    }
+    row.scores[s.criterion] = {
+      status: s.status,
+      value: s.valueNum ?? s.valueText,
+      level: s.level,
+      goal: s.goal,
+      source: s.source,
+      reason: s.reason,
+      change: s.change,
+      observationId: s.observationId,
+      declarationId: s.declarationId,
+    };
+  }
+  const table = { edition, methodology, rows: [...rows.values()].sort((a, b) => b.yearlyVolume - a.yearlyVolume || a.id - b.id) };
+  if (edition.status === 'published') cache.set(edition.id, table);
+  return table;
+}
+
+export interface ProcedureQuery {
+  ministry?: string;
+  administration?: string;
+  audience?: string;
+  q?: string;
+  sort?: string;
+  dir?: 'asc' | 'desc';
+}
+
+const frenchOrder = new Intl.Collator('fr', { sensitivity: 'base' });
+
+/** Filters and sorts an edition's table. Sorting on a criterion puts "not measured" last, both ways. */
+export function queryRows(table: EditionTable, query: ProcedureQuery): EditionRow[] {
+  const words = query.q ? fold(query.q).split(/\s+/).filter(Boolean) : [];
+  const rows = table.rows.filter(
+    (r) =>
+      (!query.ministry || r.ministry.slug === query.ministry) &&
+      (!query.administration || r.administration.slug === query.administration) &&
+      (!query.audience || r.audiences.includes(query.audience)) &&
+      words.every((w) => r.searchText.includes(w)),
+  );
+  const sort = query.sort ?? 'volume';
+  const sign = query.dir === 'asc' ? 1 : -1;
+  const criterion = table.methodology.criteria.find((c) => c.slug === sort);
+  if (criterion) {
+    const order = criterion.scale.kind === 'none' ? [] : criterion.scale.levels.map((l) => l.label);
+    const higherIsBetter = criterion.scale.kind !== 'lower';
+    // Quality key: goal first, then the level's place in the table (best first), then the value.
+    const key = (r: EditionRow): number[] | null => {
+      const s = r.scores[criterion.slug];
+      if (!s || s.status !== 'measured') return null;
+      const value = typeof s.value === 'number' ? (higherIsBetter ? s.value : -s.value) : 0;
+      return [s.goal ? 1 : 0, -order.indexOf(s.level ?? ''), value];
+    };
+    return rows
+      .map((r) => ({ r, k: key(r) }))
+      .sort((a, b) => {
+        if (!a.k || !b.k) return a.k ? -1 : b.k ? 1 : a.r.id - b.r.id;
+        for (let i = 0; i < a.k.length; i++) if (a.k[i] !== b.k[i]) return sign * (a.k[i]! - b.k[i]!);
+        return a.r.id - b.r.id;
+      })
+      .map((x) => x.r);
+  }
+  const compare: Record<string, (a: EditionRow, b: EditionRow) => number> = {
+    volume: (a, b) => a.yearlyVolume - b.yearlyVolume,
+    title: (a, b) => frenchOrder.compare(a.title, b.title),
+    ministry: (a, b) => frenchOrder.compare(a.ministry.name, b.ministry.name),
+    administration: (a, b) => frenchOrder.compare(a.administration.name, b.administration.name),
+  };
+  const by = compare[sort] ?? compare['volume']!;
+  return rows.sort((a, b) => sign * by(a, b) || a.id - b.id);
+}
+
+export interface GroupSynthesis {
+  slug: string;
+  name: string;
+  procedures: number;
+  scores: (GroupScore & { previousShare: number | null; trend: number | null })[];
+}
+
+/** Share reaching the goal per criterion for each group, with the trend since the previous edition. */
+export function groupSyntheses(table: EditionTable, previous: EditionTable | undefined, by: 'ministry' | 'administration' | 'observatory'): GroupSynthesis[] {
+  const groupOf = (r: EditionRow) => (by === 'observatory' ? { slug: 'observatoire', name: "Ensemble de l'Observatoire" } : r[by]);
+  const groups = (t: EditionTable) => {
+    const map = new Map<string, { slug: string; name: string; rows: EditionRow[] }>();
+    for (const r of t.rows) {
+      const g = groupOf(r);
+      const entry = map.get(g.slug) ?? { ...g, rows: [] };
+      entry.rows.push(r);
+      map.set(g.slug, entry);
+    }
+    return map;
+  };
+  const before = previous ? groups(previous) : new Map();
+  return [...groups(table).values()]
+    .sort((a, b) => frenchOrder.compare(a.name, b.name))
+    .map((g) => {
+      const prev = before.get(g.slug);
+      const prevScores = prev ? groupScores(previous!.methodology, asProcedureValues(prev.rows)) : [];
+      return {
+        slug: g.slug,
+        name: g.name,
+        procedures: g.rows.length,
+        scores: groupScores(table.methodology, asProcedureValues(g.rows)).map((s) => {
+          const p = prevScores.find((x) => x.criterion === s.criterion)?.share ?? null;
+          return { ...s, previousShare: p, trend: p === null || s.share === null ? null : s.share - p };
+        }),
+      };
+    });
+}
+
+/** Stored cells say `status`; the methodology's group score reads resolved values (`state`). */
+function asProcedureValues(rows: EditionRow[]): ProcedureValues[] {
+  return rows.map((r) => ({
+    procedureId: r.id,
+    values: Object.fromEntries(Object.entries(r.scores).map(([k, c]) => [k, { state: c.status, value: c.value, level: c.level, goal: c.goal, reason: c.reason }])),
+  }));
+}

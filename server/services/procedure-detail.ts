@@ -1,0 +1,53 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { editions, editionScores, observations } from '../../db/schema/index.ts';
+
+/** A procedure's scores in every published edition, oldest first. */
+export function procedureHistory(db: Db, procedureId: number) {
+  const rows = db
+    .select({
+      edition: editions.slug,
+      criterion: editionScores.criterion,
+      status: editionScores.status,
+      valueNum: editionScores.valueNum,
+      valueText: editionScores.valueText,
+      level: editionScores.level,
+      goal: editionScores.goal,
+      source: editionScores.source,
+      reason: editionScores.reason,
+      change: editionScores.change,
+      observationId: editionScores.observationId,
+      declarationId: editionScores.declarationId,
+    })
+    .from(editionScores)
+    .innerJoin(editions, and(eq(editions.id, editionScores.editionId), eq(editions.status, 'published')))
+    .where(eq(editionScores.procedureId, procedureId))
+    .orderBy(editions.periodStart)
+    .all();
+  const byEdition = new Map<string, Record<string, unknown>>();
+  for (const { edition, criterion, valueNum, valueText, ...score } of rows) {
+    const scores = byEdition.get(edition) ?? {};
+    scores[criterion] = { ...score, value: valueNum ?? valueText };
+    byEdition.set(edition, scores);
+  }
+  return [...byEdition].map(([edition, scores]) => ({ edition, scores }));
+}
+
+/** The latest observation of each criterion, with its evidence, and the most recent ones. */
+export function latestObservations(db: Db, procedureId: number, recent = 30) {
+  const rows = db.select().from(observations).where(eq(observations.procedureId, procedureId)).orderBy(desc(observations.observedAt), desc(observations.id)).limit(500).all();
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const o of rows) if (!latest.has(o.criterion)) latest.set(o.criterion, o);
+  const shape = (o: (typeof rows)[number]) => ({
+    id: o.id,
+    criterion: o.criterion,
+    observedAt: o.observedAt.toISOString(),
+    status: o.status,
+    value: o.valueNum ?? o.valueText,
+    reason: o.reason,
+    answers: o.answers,
+    evidence: o.evidence,
+  });
+  return { latest: [...latest.values()].map(shape), recent: rows.slice(0, recent).map(shape) };
+}
+

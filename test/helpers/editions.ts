@@ -1,0 +1,41 @@
+import type { Db } from '../../db/client.ts';
+import { observations, type Evidence } from '../../db/schema/index.ts';
+import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
+import { recordProbes } from '../../jobs/probe.ts';
+import { procedures } from '../../db/schema/index.ts';
+
+const evidence: Evidence = { url: 'http://x.test/', tool: 'test', toolVersion: '1' };
+
+/**
+ * Two published editions (2026-T2, 2026-T3) over the demo catalogue, from observations with a
+ * known pattern: the procedure id decides each value, and a few improve in 2026-T3.
+ */
+export function seedTwoEditions(db: Db): void {
+  const ids = db.select({ id: procedures.id }).from(procedures).all().map((p) => p.id);
+  const quarters = [
+    { slug: '2026-T2', at: new Date('2026-05-15T00:00:00Z'), closed: new Date('2026-07-01T06:00:00Z') },
+    { slug: '2026-T3', at: new Date('2026-08-15T00:00:00Z'), closed: new Date('2026-10-01T06:00:00Z') },
+  ];
+  for (const [q, quarter] of quarters.entries()) {
+    const rows = ids.flatMap((id) => [
+      { criterion: 'online', valueText: id % 10 === 0 ? 'Non' : id % 7 === 0 ? 'Partiel' : 'Oui' },
+      { criterion: 'auth', valueText: id % 3 === 0 || (q === 1 && id % 5 === 0) ? 'FranceConnect' : 'Non' },
+      { criterion: 'mobile', valueText: id % 4 === 0 ? 'Non' : 'Oui' },
+      { criterion: 'handicap', valueNum: (id * 7) % 101 },
+      { criterion: 'satisfaction', valueNum: 4 + (id % 60) / 10, answers: id % 9 === 0 ? 40 : 500 },
+    ]).map((r, i) => ({
+      procedureId: ids[Math.floor(i / 5)]!,
+      criterion: r.criterion,
+      observedAt: quarter.at,
+      status: 'measured' as const,
+      valueText: r.valueText ?? null,
+      valueNum: r.valueNum ?? null,
+      answers: r.answers ?? null,
+      evidence,
+    }));
+    for (let i = 0; i < rows.length; i += 500) db.insert(observations).values(rows.slice(i, i + 500)).run();
+    recordProbes(db, ids.map((id) => ({ procedureId: id, ok: id % 11 !== 0, httpStatus: 200, durationMs: 100 + (id % 8) * 100, failure: id % 11 !== 0 ? null : 'timeout' })), quarter.at);
+    closeEdition(db, quarter.slug, { now: quarter.closed });
+    publishEdition(db, quarter.slug, quarter.closed);
+  }
+}

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { parse } from 'csv-parse/sync';
+import { createDemoDb } from '../helpers/db.ts';
+import { buildTestApp } from '../helpers/server.ts';
+import { seedTwoEditions } from '../helpers/editions.ts';
+import { buildServer } from '../../server/server.ts';
+
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const db = await createDemoDb();
+  seedTwoEditions(db);
+  app = await buildTestApp(db);
+});
+afterAll(() => app.close());
+
+const get = (url: string) => app.inject(url);
+
+describe('GET /api/editions', () => {
+  it('lists published editions, newest first, cacheable', async () => {
+    const res = await get('/api/editions');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items.map((e: { slug: string }) => e.slug)).toEqual(['2026-T3', '2026-T2']);
+    expect(res.json().items[0]).toMatchObject({ methodologyVersion: 1, periodStart: '2026-07-01T00:00:00.000Z', coverage: expect.objectContaining({ online: 1 }) });
+    expect(res.headers['cache-control']).toMatch(/max-age/);
+  });
+
+  it('answers an edition (and "latest") with the observatory scores and their trend', async () => {
+    const latest = (await get('/api/editions/latest')).json();
+    const t3 = (await get('/api/editions/2026-T3')).json();
+    expect(latest).toEqual(t3);
+    expect(t3).toMatchObject({ slug: '2026-T3', previous: '2026-T2', procedures: 250 });
+    const auth = t3.observatory.scores.find((s: { criterion: string }) => s.criterion === 'auth');
+    expect(auth.share).toBeGreaterThan(auth.previousShare);
+    expect(auth.trend).toBeCloseTo(auth.share - auth.previousShare);
+    expect(auth.notOnline).toBe(25);
+  });
+
+  it('answers 304 to a client that has the edition already (ETag)', async () => {
+    const first = await get('/api/editions/2026-T3');
+    const again = await app.inject({ url: '/api/editions/2026-T3', headers: { 'if-none-match': String(first.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+  });
+});
+
+describe('GET /api/editions/:slug/procedures', () => {
+  it('paginates the 250 procedures with every criterion’s score', async () => {
+    const body = (await get('/api/editions/2026-T3/procedures?limit=20&offset=40')).json();
+    expect(body).toMatchObject({ edition: '2026-T3', total: 250, limit: 20, offset: 40 });
+    expect(body.items).toHaveLength(20);
+    expect(Object.keys(body.items[0].scores)).toHaveLength(13);
+    expect(body.items[0].scores.online).toMatchObject({ status: 'measured', source: 'crawl', level: expect.any(String) });
+  });
+
+  it('filters by ministry, administration, audience, and searches without accents or case', async () => {
+    const interior = (await get('/api/editions/2026-T3/procedures?ministry=interieur&limit=250')).json();
+    expect(interior.total).toBe(36);
+    const ants = (await get('/api/editions/2026-T3/procedures?administration=ants&audience=professionnels')).json();
+    expect(ants.items.every((p: { administration: { slug: string }; audiences: string[] }) => p.administration.slug === 'ants' && p.audiences.includes('professionnels'))).toBe(true);
+    const search = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent('DECLARATION revenus')}`)).json();
+    expect(search.items.map((p: { title: string }) => p.title)).toContain('Déclaration des revenus');
+    const accents = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent('prime renov')}`)).json();
+    expect(accents.items.map((p: { title: string }) => p.title)).toContain("Demande de MaPrimeRénov'");
+  });
+
+  it('sorts on a criterion with not measured and not applicable last, in both directions', async () => {
+    for (const dir of ['asc', 'desc']) {
+      const items = (await get(`/api/editions/2026-T3/procedures?sort=satisfaction&dir=${dir}&limit=250`)).json().items as { scores: { satisfaction: { status: string; value: number } } }[];
+      const statuses = items.map((i) => i.scores.satisfaction.status);
+      const firstUnmeasured = statuses.indexOf('unmeasurable');
+      expect(firstUnmeasured).toBeGreaterThan(100);
+      expect(statuses.slice(firstUnmeasured).every((s) => s !== 'measured')).toBe(true);
+      const values = items.slice(0, firstUnmeasured).map((i) => i.scores.satisfaction.value);
+      expect(values).toEqual([...values].sort((a, b) => (dir === 'desc' ? b - a : a - b)));
+    }
+  });
+
+  it('sorts by title in French order', async () => {
+    const titles = (await get('/api/editions/2026-T3/procedures?sort=title&dir=asc&limit=250')).json().items.map((i: { title: string }) => i.title);
+    expect(titles).toEqual([...titles].sort(new Intl.Collator('fr').compare));
+  });
+
+  // [query, status, message]
+  it.each([
+    ['sort=colour', 400, /sort/],
+    ['dir=sideways', 400, /dir/],
+    ['limit=0', 400, /limit must be >= 1/],
+    ['limit=1000', 400, /limit must be <= 250/],
+    ['offset=-1', 400, /offset must be >= 0/],
+    ['audience=touristes', 400, /audience/],
+    ['ministry=BAD', 400, /ministry must match pattern/],
+    ['q=' + 'x'.repeat(101), 400, /q must NOT have more than 100 characters/],
+    ['page=2', 400, /additional properties/],
+  ] as [string, number, RegExp][])('answers ?%s with %i', async (query, status, message) => {
+    const res = await get(`/api/editions/2026-T3/procedures?${query}`);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toMatch(message);
+  });
+
+  it.each(['2026-T1', '2019-T4'])('answers an edition never published (%s) with 404', async (slug) => {
+    const res = await get(`/api/editions/${slug}/procedures`);
+    expect(res.statusCode).toBe(404);
+    expect(res.json().message).toMatch(`no published edition "${slug}"`);
+  });
+
+  it('answers a malformed edition slug with 400', async () => {
+    expect((await get('/api/editions/2026-Q3')).statusCode).toBe(400);
+    expect((await get('/api/editions/2026-T5/groups')).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/editions/:slug/groups', () => {
+  it('gives each ministry its share reaching the goal, coverage and trend, against the 80 % target', async () => {
+    const body = (await get('/api/editions/2026-T3/groups?by=ministry')).json();
+    expect(body).toMatchObject({ edition: '2026-T3', by: 'ministry', target: 0.8 });
+    expect(body.items).toHaveLength(17);
+    expect(body.items.reduce((s: number, g: { procedures: number }) => s + g.procedures, 0)).toBe(250);
+    const interior = body.items.find((g: { slug: string }) => g.slug === 'interieur');
+    const mobile = interior.scores.find((s: { criterion: string }) => s.criterion === 'mobile');
+    expect(mobile).toMatchObject({ total: 36, coverage: 1, trend: 0 });
+    expect(mobile.share).toBeCloseTo(mobile.reachingGoal / mobile.measured);
+  });
+
+  it('groups by administration too, and refuses another grouping', async () => {
+    expect((await get('/api/editions/2026-T3/groups?by=administration')).json().items).toHaveLength(65);
+    expect((await get('/api/editions/2026-T3/groups?by=region')).statusCode).toBe(400);
+  });
+});
+
+describe('GET /api/procedures/:id', () => {
+  it('gives every edition’s scores and the latest observations with their evidence', async () => {
+    const body = (await get('/api/procedures/102')).json();
+    expect(body.editions.map((e: { edition: string }) => e.edition)).toEqual(['2026-T2', '2026-T3']);
+    expect(body.editions[1].scores.online).toMatchObject({ status: 'measured', level: expect.any(String), source: 'crawl' });
+    expect(body.observations.latest.map((o: { criterion: string }) => o.criterion).sort()).toEqual(['auth', 'handicap', 'mobile', 'online', 'satisfaction']);
+    expect(body.observations.latest[0].evidence).toMatchObject({ url: 'http://x.test/', tool: 'test' });
+  });
+});
+
+describe('exports', () => {
+  it('gives the latest edition in wide form: 250 rows and exactly the columns of the data dictionary', async () => {
+    const res = await get('/api/editions/latest/export.csv');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/observatoire-2026-T3-wide\.csv/);
+    const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(250);
+    const dictionary = (await get('/api/data-dictionary')).json();
+    expect(Object.keys(rows[0]!)).toEqual(dictionary.wide.map((c: { name: string }) => c.name));
+    const revenus = rows.find((r) => r['procedure_id'] === '102')!;
+    expect(revenus).toMatchObject({ edition: '2026-T3', title: 'Déclaration des revenus', online_status: 'measured', online_source: 'crawl' });
+  });
+
+  it('gives the long form, one row per procedure and criterion, sliced by ministry', async () => {
+    const rows = parse((await get('/api/editions/2026-T3/export.csv?format=long&ministry=interieur')).body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(36 * 13);
+    expect(new Set(rows.map((r) => r['ministry']))).toEqual(new Set(["Ministère de l'Intérieur"]));
+    expect(Object.keys(rows[0]!)).toEqual((await get('/api/data-dictionary')).json().long.map((c: { name: string }) => c.name));
+  });
+
+  it('gives the whole history in long form', async () => {
+    const rows = parse((await get('/api/export/history.csv')).body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(2 * 250 * 13);
+    expect(rows[0]).toMatchObject({ edition: '2026-T2' });
+    expect(rows.at(-1)).toMatchObject({ edition: '2026-T3' });
+  });
+
+  it('has a French spreadsheet variant: BOM, semicolons, decimal commas', async () => {
+    const body = (await get('/api/editions/2026-T3/export.csv?sep=semicolon')).rawPayload.toString('utf8');
+    expect(body.startsWith('\uFEFFedition;procedure_id;title')).toBe(true);
+    expect(body).toMatch(/;\d+,\d+;/);
+  });
+
+  it('answers bad export parameters with 400 or 404', async () => {
+    expect((await get('/api/editions/2026-T3/export.csv?format=xlsx')).statusCode).toBe(400);
+    expect((await get('/api/editions/2026-T3/export.csv?ministry=nope')).statusCode).toBe(404);
+    expect((await get('/api/editions/2020-T1/export.csv')).statusCode).toBe(404);
+    expect((await get('/api/export/history.csv?sep=tab')).statusCode).toBe(400);
+  });
+
+  it('describes the exports as a Frictionless data package', async () => {
+    const pkg = (await get('/api/datapackage.json')).json();
+    expect(pkg).toMatchObject({ profile: 'tabular-data-package', version: '1.0.0' });
+    expect(pkg.resources.map((r: { name: string }) => r.name)).toEqual(['edition-wide', 'edition-long', 'history-long']);
+  });
+});
+
+describe('rate limit', () => {
+  it('answers 429 with a message past the limit, on the API only', async () => {
+    const db = await createDemoDb();
+    const limited = await buildServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3 });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await limited.inject('/api/health')).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      expect((await limited.inject('/api/health')).json()).toMatchObject({ statusCode: 429, message: expect.stringMatching(/rate limit: 3 requests per minute/) });
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { csvStream, neutralize, wideColumns } from '../../server/services/exports.ts';
+import { methodologyV1 } from '../../methodology/index.ts';
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  let out = '';
+  for await (const chunk of stream) out += String(chunk);
+  return out;
+}
+
+describe('CSV exports', () => {
+  it.each([
+    ['=HYPERLINK("http://evil")', `'=HYPERLINK("http://evil")`],
+    ['+33 1 23', `'+33 1 23`],
+    ['-2+3', `'-2+3`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tcmd', `'\tcmd`],
+    ['Demande de RSA', 'Demande de RSA'],
+  ])('neutralises a cell a spreadsheet would run as a formula: %j', (cell, expected) => {
+    expect(neutralize(cell)).toBe(expected);
+  });
+
+  it('keeps numbers as numbers (a negative number is not text to neutralise)', async () => {
+    const out = await text(csvStream([{ name: 'a', type: 'number', description: '' }, { name: 'b', type: 'string', description: '' }], [[-1.5, '=1+1']], { sep: 'comma' }));
+    expect(out).toBe(`a,b\n-1.5,'=1+1\n`);
+  });
+
+  it('has four columns per criterion in wide form, after seven identity columns', () => {
+    const columns = wideColumns(methodologyV1);
+    expect(columns).toHaveLength(7 + 4 * 13);
+    expect(columns.slice(7, 11).map((c) => c.name)).toEqual(['online_status', 'online_value', 'online_level', 'online_source']);
+    expect(new Set(columns.map((c) => c.name)).size).toBe(columns.length);
+  });
+});
