@@ -11,6 +11,10 @@ import { Crawler } from '../jobs/crawler.ts';
 import { crawl } from '../jobs/crawl.ts';
 import { CHECKS } from '../jobs/checks/index.ts';
 import { probeRound } from '../jobs/probe.ts';
+import { closeEdition, publishEdition } from '../jobs/editions/close.ts';
+import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
 
 const dir = mkdtempSync(join(tmpdir(), 'observatoire-bench-'));
 const db = openMigratedDatabase(join(dir, 'bench.sqlite'));
@@ -50,9 +54,84 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
   rows.push(['probe round, warm (robots.txt cached, as scheduled)', seconds(warmMs), `${warm.ok} ok; target ≤ 3 s`]);
   await crawler.close();
 }
+await universe.close();
+
+// --- Editions and the API: the quarter just crawled becomes an edition. ---
+const current = quarterOf(new Date());
+closeEdition(db, current.slug);
+publishEdition(db, current.slug);
+{
+  // History for the export: fifteen more quarters (mostly "not measurable": no measurements then).
+  let q = previousQuarter(current);
+  for (let i = 0; i < 15; i++, q = previousQuarter(q)) {
+    closeEdition(db, q.slug, { now: q.end });
+    publishEdition(db, q.slug, q.end);
+  }
+}
+// The server runs in its own process, as in production: the load generator must not share its thread.
+const server = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve', '--port', '0'], {
+  env: { ...process.env, OBSERVATOIRE_DB: join(dir, 'bench.sqlite'), OBSERVATOIRE_DEMO: 'off', OBSERVATOIRE_SCHEDULE: 'off', OBSERVATOIRE_RATE_LIMIT: '0', LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const base = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    const m = /prêt : (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
+});
+{
+  await autocannon({ url: `${base}/api/editions/${current.slug}/procedures?limit=50&sort=satisfaction`, connections: 20, duration: 2 }); // warm-up
+  const result = await autocannon({ url: `${base}/api/editions/${current.slug}/procedures?limit=50&sort=satisfaction`, connections: 20, overallRate: 1000, duration: 10 });
+  rows.push(['procedures list at 1,000 requests/s (10 s, 20 connections)', `${Math.round(result.requests.average)} req/s`, `${result.non2xx} non-2xx`]);
+  rows.push(['  latency p50 / p99', `${result.latency.p50} / ${result.latency.p99} ms`, 'target p99 ≤ 10 ms']);
+  const burst = await autocannon({ url: `${base}/api/editions/${current.slug}/procedures?limit=50&sort=satisfaction`, connections: 20, duration: 5 });
+  rows.push(['procedures list, as fast as it goes (5 s, 20 connections)', `${Math.round(burst.requests.average)} req/s`, `p99 ${burst.latency.p99} ms`]);
+}
+{
+  const t0 = performance.now();
+  const response = await fetch(`${base}/api/export/history.csv`);
+  const text = await response.text();
+  const ms = performance.now() - t0;
+  const lines = text.split('\n').length - 2;
+  rows.push([`long-form export of the whole history (${lines} rows, 16 editions)`, `${Math.round(lines / (ms / 1000)).toLocaleString('en')} rows/s`, 'target ≥ 200,000 rows/s']);
+}
+server.kill('SIGTERM');
+
+// --- Closing a quarter whose probes were taken every 5 minutes: about 6.5 million rows. ---
+{
+  // A quarter older than the published history: its edition is still to be built.
+  let q = current;
+  for (let i = 0; i < 20; i++) q = previousQuarter(q);
+  const start = q.start.getTime();
+  const every = 5 * 60_000;
+  const samples = Math.floor((q.end.getTime() - start) / every);
+  const t0 = performance.now();
+  db.$client.exec('BEGIN');
+  db.$client
+    .prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+       INSERT INTO probes (procedure_id, at, ok, http_status, duration_ms, failure)
+       SELECT p.id, ? + n.i * ?, (abs(random()) % 1000) >= 3, 200, 80 + abs(random()) % 400, NULL FROM procedures p, n`,
+    )
+    .run(samples - 1, start, every);
+  db.$client.exec(`DELETE FROM probe_daily WHERE day >= '${q.start.toISOString().slice(0, 10)}' AND day < '${q.end.toISOString().slice(0, 10)}'`);
+  db.$client.exec(
+    `INSERT INTO probe_daily (procedure_id, day, samples, failures, duration_sum_ms, failures_by_type)
+     SELECT procedure_id, date(at / 1000, 'unixepoch'), count(*), sum(1 - ok), sum(CASE WHEN ok THEN duration_ms ELSE 0 END), '{}'
+       FROM probes WHERE at >= ${start} AND at < ${q.end.getTime()} GROUP BY 1, 2`,
+  );
+  db.$client.exec('COMMIT');
+  const generated = db.$client.prepare('SELECT count(*) FROM probes WHERE at >= ? AND at < ?').pluck().get(start, q.end.getTime()) as number;
+  rows.push([`probes generated for ${q.slug} (every 5 min, 250 procedures, with daily roll-up)`, `${(generated / 1e6).toFixed(2)} M rows`, seconds(performance.now() - t0)]);
+  const [, closeMs] = await timed(async () => closeEdition(db, q.slug, { now: new Date() }));
+  rows.push([`closing ${q.slug} over those probes`, seconds(closeMs), 'target ≤ 5 s']);
+}
+
 rows.push(['peak memory of this process (RSS; Chromium is separate)', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, '']);
 
-await universe.close();
 db.$client.close();
 rmSync(dir, { recursive: true, force: true });
 

@@ -140,7 +140,7 @@ export function buildCli(): Command {
       const crawling = await openCrawling(config, demo);
       if (crawling.universe) console.log(`Univers de démonstration (${crawling.universe.quarterSlug}) sur le port ${crawling.universe.port}.`);
       const scheduler = new Scheduler(observatoryJobs({ db: database, newCrawler: () => crawling.newCrawler(), surveyUrl: config.OBSERVATOIRE_SURVEY_URL }));
-      scheduler.start();
+      if (config.OBSERVATOIRE_SCHEDULE === 'on') scheduler.start();
       const stop = async (signal: string) => {
         console.log(`\n${signal} reçu : arrêt.`);
         scheduler.stop();
@@ -158,7 +158,11 @@ export function buildCli(): Command {
       console.log(
         `Observatoire prêt : http://${host}:${port}/ — ${countActiveProcedures(database)} démarches${demo ? ' (mode démonstration)' : ''}. API : http://${host}:${port}/api/docs`,
       );
-      console.log('Planification : sondes toutes les 5 minutes, passage complet à 3 h, enquête à 4 h 30.');
+      console.log(
+        config.OBSERVATOIRE_SCHEDULE === 'on'
+          ? 'Planification : sondes toutes les 5 minutes, passage complet à 3 h, enquête à 4 h 30, clôture du trimestre le 1er jour du suivant.'
+          : 'Planification arrêtée (OBSERVATOIRE_SCHEDULE=off).',
+      );
     });
 
   frenchHelp(program);

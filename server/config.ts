@@ -11,6 +11,8 @@ const ConfigSchema = Type.Object({
   OBSERVATOIRE_PUBLIC_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3000' }),
   /** The survey provider's stats endpoint (the demo universe plays it). */
   OBSERVATOIRE_SURVEY_URL: Type.String({ minLength: 1, default: 'http://jedonnemonavis.demarches.test/api/stats' }),
+  /** Run the crawl schedule in `serve` (off: API and dashboard only). */
+  OBSERVATOIRE_SCHEDULE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** API requests per minute per client (0: no limit). */
   OBSERVATOIRE_RATE_LIMIT: Type.Integer({ minimum: 0, default: 600 }),
   LOG_LEVEL: Type.Union(
@@ -34,9 +36,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  if (typeof input['OBSERVATOIRE_DEMO'] === 'string') {
-    const v = input['OBSERVATOIRE_DEMO'].toLowerCase();
-    input['OBSERVATOIRE_DEMO'] = BOOLEAN_WORDS[v] ?? v;
+  for (const key of ['OBSERVATOIRE_DEMO', 'OBSERVATOIRE_SCHEDULE']) {
+    if (typeof input[key] === 'string') {
+      const v = input[key].toLowerCase();
+      input[key] = BOOLEAN_WORDS[v] ?? v;
+    }
   }
   const config = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, input));
   const errors = [...Value.Errors(ConfigSchema, config)].filter((e) => e.keyword !== 'anyOf');

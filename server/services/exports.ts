@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.ts';
 import type { Methodology } from '../../methodology/index.ts';
 import type { EditionTable } from './editions.ts';
@@ -64,15 +64,30 @@ function cell(value: unknown, dialect: CsvDialect): string {
   return neutralize(String(value));
 }
 
-/** Streams rows (arrays in column order) as CSV. */
+const BATCH = 1000;
+
+/**
+ * Streams rows (arrays in column order) as CSV. Rows are read lazily and written in batches of a
+ * thousand, each batch quoted by csv-stringify: memory stays flat, and the per-row cost of a
+ * stream in object mode is paid once per batch.
+ */
 export function csvStream(columns: Column[], rows: Iterable<unknown[]>, dialect: CsvDialect): Readable {
-  const out = stringify({ delimiter: dialect.sep === 'semicolon' ? ';' : ',', bom: dialect.sep === 'semicolon', header: true, columns: columns.map((c) => c.name) });
-  Readable.from(
+  const options = { delimiter: dialect.sep === 'semicolon' ? ';' : ',' };
+  return Readable.from(
     (function* () {
-      for (const row of rows) yield row.map((v) => cell(v, dialect));
+      yield (dialect.sep === 'semicolon' ? '\uFEFF' : '') + stringify([columns.map((c) => c.name)], options);
+      let batch: string[][] = [];
+      for (const row of rows) {
+        batch.push(row.map((v) => cell(v, dialect)));
+        if (batch.length === BATCH) {
+          yield stringify(batch, options);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield stringify(batch, options);
     })(),
-  ).pipe(out);
-  return out;
+    { objectMode: false },
+  );
 }
 
 export function* wideRows(table: EditionTable, ministry?: string): Generator<unknown[]> {

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       OBSERVATOIRE_DEMO: 'auto',
       OBSERVATOIRE_PUBLIC_URL: 'http://127.0.0.1:3000',
       OBSERVATOIRE_SURVEY_URL: 'http://jedonnemonavis.demarches.test/api/stats',
+      OBSERVATOIRE_SCHEDULE: 'on',
       OBSERVATOIRE_RATE_LIMIT: 600,
       LOG_LEVEL: 'info',
     });

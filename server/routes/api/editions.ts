@@ -11,6 +11,7 @@ import {
   queryRows,
   type Edition,
 } from '../../services/editions.ts';
+import { ResponseCache } from '../../services/response-cache.ts';
 import { EditionSlug, EditionSummary, GroupSynthesisSchema, ScoreCell, errorResponses } from '../../schemas.ts';
 
 const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
@@ -30,6 +31,15 @@ export function summary(e: Edition) {
 /** A published edition never changes: caches may keep it (the ETag plugin answers 304s). */
 function cacheable(reply: FastifyReply, slug: string): void {
   reply.header('cache-control', slug === 'latest' ? 'public, max-age=60' : 'public, max-age=3600');
+}
+
+const responses = new ResponseCache();
+
+/** Sends a cached serialization (keyed by edition and query), with its ETag. */
+function sendCached(reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply {
+  const { body, etag } = responses.get(key, build);
+  cacheable(reply, slug);
+  return reply.header('etag', etag).type('application/json; charset=utf-8').send(body);
 }
 
 const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -123,15 +133,16 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
       const { limit = 50, offset = 0, ...query } = request.query;
-      const rows = queryRows(editionTable(fastify.db, edition), query);
-      cacheable(reply, request.params.slug);
-      return {
-        edition: edition.slug,
-        total: rows.length,
-        limit,
-        offset,
-        items: rows.slice(offset, offset + limit).map(({ searchText: _s, ...row }) => row),
-      };
+      return sendCached(reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
+        const rows = queryRows(editionTable(fastify.db, edition), query);
+        return {
+          edition: edition.slug,
+          total: rows.length,
+          limit,
+          offset,
+          items: rows.slice(offset, offset + limit).map(({ searchText: _s, ...row }) => row),
+        };
+      });
     },
   );
 
@@ -149,15 +160,16 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
-      const previous = previousPublishedEdition(fastify.db, edition);
-      const table = editionTable(fastify.db, edition);
-      cacheable(reply, request.params.slug);
-      return {
-        edition: edition.slug,
-        by: request.query.by,
-        target: table.methodology.groupTarget,
-        items: groupSyntheses(table, previous && editionTable(fastify.db, previous), request.query.by),
-      };
+      return sendCached(reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
+        const previous = previousPublishedEdition(fastify.db, edition);
+        const table = editionTable(fastify.db, edition);
+        return {
+          edition: edition.slug,
+          by: request.query.by,
+          target: table.methodology.groupTarget,
+          items: groupSyntheses(table, previous && editionTable(fastify.db, previous), request.query.by),
+        };
+      });
     },
   );
 };
