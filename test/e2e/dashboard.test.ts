@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { axeViolations, connectBrowser, describeViolations } from '../helpers/browser.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { startServer } from '../helpers/server.ts';
+import { seedTwoEditions } from '../helpers/editions.ts';
 
 // The built dashboard (npm test builds it first) served by the real app on a real SQLite file.
 
@@ -18,7 +19,9 @@ let base: string;
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  ({ app, url: base } = await startServer(await createDemoDb(join(dir, 'e2e.sqlite'))));
+  const db = await createDemoDb(join(dir, 'e2e.sqlite'));
+  seedTwoEditions(db);
+  ({ app, url: base } = await startServer(db));
   browser = await connectBrowser();
 });
 afterAll(async () => {
@@ -48,6 +51,7 @@ const pages: [string, string, RegExp][] = [
   ['/', 'accueil', /^Les 250 démarches suivies/],
   ['/methodologie', 'methodologie', /^Méthodologie/],
   ['/accessibilite', 'accessibilite', /^Déclaration d'accessibilité/],
+  ['/editions', 'editions', /^Éditions et données/],
   ['/une/page/inconnue', '404', /^Page introuvable/],
 ];
 
@@ -130,6 +134,24 @@ describe('keyboard use', () => {
       await expect.poll(() => nav.isVisible()).toBe(true);
       await page.getByRole('dialog').getByRole('link', { name: 'Méthodologie' }).click();
       await expect.poll(() => new URL(page.url()).pathname).toBe('/methodologie');
+    });
+  });
+});
+
+describe('the editions page', () => {
+  it('lists the published editions, newest first, and its CSV link downloads the edition', async () => {
+    await withPage('/editions', 1280, async (page) => {
+      const rows = page.locator('main tbody tr');
+      await rows.first().waitFor();
+      expect(await rows.locator('th').allTextContents()).toEqual(['3e trimestre 2026', '2e trimestre 2026']);
+      expect(await rows.first().locator('td').first().textContent()).toBe('du 1 juillet 2026 au 30 septembre 2026');
+      const [download] = await Promise.all([page.waitForEvent('download'), rows.first().getByRole('link', { name: "CSV de l'édition 2026-T3" }).click()]);
+      const file = join(dir, download.suggestedFilename());
+      await download.saveAs(file);
+      expect(download.suggestedFilename()).toBe('observatoire-2026-T3-wide.csv');
+      const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(251);
+      expect(lines[0]).toMatch(/^edition,procedure_id,title,/);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudiences, formatVolume, formatWithUnit, groupByMinistry, levelRanges } from '../../web/src/lib/format.ts';
+import { formatAudiences, formatVolume, formatWithUnit, groupByMinistry, levelRanges, meanCoverage, quarterLabel } from '../../web/src/lib/format.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 
 describe('formatVolume', () => {
@@ -70,5 +70,20 @@ describe('groupByMinistry', () => {
     const item = (id: number, slug: string) => ({ id, ministry: { slug, name: slug.toUpperCase() } });
     const groups = groupByMinistry([item(1, 'b'), item(2, 'a'), item(3, 'b')]);
     expect(groups.map((g) => [g.slug, g.items.map((i) => i.id)])).toEqual([['b', [1, 3]], ['a', [2]]]);
+  });
+});
+
+describe('quarterLabel and meanCoverage', () => {
+  it.each([
+    ['2026-T1', '1er trimestre 2026'],
+    ['2026-T3', '3e trimestre 2026'],
+    ['pas un trimestre', 'pas un trimestre'],
+  ])('names %s "%s"', (slug, label) => {
+    expect(quarterLabel(slug)).toBe(label);
+  });
+
+  it('averages the coverage of measured criteria, ignoring those without any', () => {
+    expect(meanCoverage({ a: 1, b: 0.5, c: null })).toBe(75);
+    expect(meanCoverage({ a: null })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { CriteriaAnswer, ProcedureItem } from './types.ts';
+import type { CriteriaAnswer, EditionSummary, ProcedureItem } from './types.ts';
 
 // One function per endpoint. Errors carry the API's own message, shown to the user in French context.
 
@@ -26,4 +26,8 @@ export function getProcedures(): Promise<{ total: number; items: ProcedureItem[]
 
 export function getCriteria(): Promise<CriteriaAnswer> {
   return getJson('/api/criteria');
+}
+
+export function getEditions(): Promise<{ items: EditionSummary[] }> {
+  return getJson('/api/editions');
 }

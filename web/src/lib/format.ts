@@ -98,3 +98,22 @@ export function groupByMinistry<T extends { ministry: { slug: string; name: stri
   }
   return [...groups.values()];
 }
+
+const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function formatDate(iso: string): string {
+  return longDate.format(new Date(iso));
+}
+
+/** "2026-T3" → "3e trimestre 2026". */
+export function quarterLabel(slug: string): string {
+  const m = /^(\d{4})-T([1-4])$/.exec(slug);
+  if (!m) return slug;
+  return `${m[2] === '1' ? '1er' : `${m[2]}e`} trimestre ${m[1]}`;
+}
+
+/** The mean coverage of an edition's criteria, as a whole percentage. */
+export function meanCoverage(coverage: Record<string, number | null>): number | null {
+  const values = Object.values(coverage).filter((v): v is number => v !== null);
+  return values.length === 0 ? null : Math.round((100 * values.reduce((s, v) => s + v, 0)) / values.length);
+}

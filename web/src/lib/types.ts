@@ -25,3 +25,12 @@ export interface CriteriaAnswer {
   groupTarget: number;
   criteria: Criterion[];
 }
+
+export interface EditionSummary {
+  slug: string;
+  periodStart: string;
+  periodEnd: string;
+  methodologyVersion: number;
+  publishedAt: string | null;
+  coverage: Record<string, number | null>;
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { validate } from '@readme/openapi-parser';
+import { createDemoDb } from '../helpers/db.ts';
+import { buildTestApp } from '../helpers/server.ts';
+import { seedTwoEditions } from '../helpers/editions.ts';
+
+let app: FastifyInstance;
+let doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+
+beforeAll(async () => {
+  const db = await createDemoDb();
+  seedTwoEditions(db);
+  app = await buildTestApp(db);
+  doc = (await app.inject('/api/openapi.json')).json();
+});
+afterAll(() => app.close());
+
+const GOOD: Record<string, string> = { slug: 'latest', id: '102' };
+const BAD: Record<string, string> = { slug: '2026-T9', id: 'abc' };
+const fill = (path: string, values: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? 'x');
+
+describe('the OpenAPI document', () => {
+  it('validates against the OpenAPI specification', async () => {
+    const result = await validate(structuredClone(doc) as never);
+    expect(result).toMatchObject({ valid: true });
+  });
+
+  it('is judged by a validator that does reject a broken document', async () => {
+    const broken = structuredClone(doc) as Record<string, unknown>;
+    delete broken['info'];
+    expect(await validate(broken as never)).toMatchObject({ valid: false });
+  });
+});
+
+describe('every documented route', () => {
+  it('answers its good parameters with 200', async () => {
+    for (const path of Object.keys(doc.paths)) {
+      const res = await app.inject(fill(path, GOOD));
+      expect({ path, status: res.statusCode }).toEqual({ path, status: 200 });
+    }
+  });
+
+  it('answers bad path parameters, unknown query parameters and malformed values with 400 or 404 and a message, never 500', async () => {
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const urls = [`${fill(path, GOOD)}?unexpected=1`];
+      if (path.includes('{')) urls.push(fill(path, BAD));
+      for (const p of item['get']?.parameters ?? []) {
+        if (p.in === 'query') urls.push(`${fill(path, GOOD)}?${p.name}=${encodeURIComponent('%%<script>')}`);
+      }
+      for (const url of urls) {
+        const res = await app.inject(url);
+        if (url.includes('unexpected') && path === '/api/openapi.json') continue;
+        expect({ url, status: res.statusCode < 500 }).toEqual({ url, status: true });
+        if (res.statusCode >= 400) expect(res.json().message, url).toEqual(expect.any(String));
+      }
+    }
+  });
+});
