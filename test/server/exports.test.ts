@@ -32,3 +32,16 @@ describe('CSV exports', () => {
     expect(new Set(columns.map((c) => c.name)).size).toBe(columns.length);
   });
 });
+
+describe('CSV quoting (RFC 4180)', () => {
+  it('round-trips delimiters, quotes and line breaks through a real CSV parser, in both dialects', async () => {
+    const { parse } = await import('csv-parse/sync');
+    const tricky = ['Démarche, "spéciale"', 'sur\ndeux lignes', 'point;virgule', 'simple', 'retour\r\nchariot'];
+    for (const sep of ['comma', 'semicolon'] as const) {
+      const out = await text(csvStream([{ name: 'v', type: 'string', description: '' }, { name: 'n', type: 'number', description: '' }], tricky.map((t, i) => [t, i + 0.5]), { sep }));
+      const rows = parse(out, { delimiter: sep === 'comma' ? ',' : ';', bom: true, columns: true }) as { v: string; n: string }[];
+      expect(rows.map((r) => r.v)).toEqual(tricky);
+      expect(rows.map((r) => r.n)).toEqual(tricky.map((_, i) => (sep === 'comma' ? `${i}.5` : `${i},5`)));
+    }
+  });
+});
