@@ -6,14 +6,15 @@ import { createHash } from 'node:crypto';
  * oldest entry goes first.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, { body: string; etag: string }>();
+  private readonly entries = new Map<string, { body: Buffer; etag: string }>();
 
   constructor(private readonly max = 500) {}
 
-  get(key: string, build: () => unknown): { body: string; etag: string } {
+  /** The answer as bytes, encoded once: a hit costs a lookup and a write. */
+  get(key: string, build: () => unknown): { body: Buffer; etag: string } {
     let entry = this.entries.get(key);
     if (!entry) {
-      const body = JSON.stringify(build());
+      const body = Buffer.from(JSON.stringify(build()));
       entry = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
       if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, entry);
