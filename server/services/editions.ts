@@ -62,6 +62,21 @@ export function fold(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
+/** The columns of a stored score, as the API reads them. */
+export const scoreColumns = {
+  criterion: editionScores.criterion,
+  status: editionScores.status,
+  valueNum: editionScores.valueNum,
+  valueText: editionScores.valueText,
+  level: editionScores.level,
+  goal: editionScores.goal,
+  source: editionScores.source,
+  reason: editionScores.reason,
+  change: editionScores.change,
+  observationId: editionScores.observationId,
+  declarationId: editionScores.declarationId,
+};
+
 const cache = new Map<number, EditionTable>();
 
 export function editionTable(db: Db, edition: Edition): EditionTable {
@@ -73,17 +88,7 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
   const scores = db
     .select({
       procedureId: editionScores.procedureId,
-      criterion: editionScores.criterion,
-      status: editionScores.status,
-      valueNum: editionScores.valueNum,
-      valueText: editionScores.valueText,
-      level: editionScores.level,
-      goal: editionScores.goal,
-      source: editionScores.source,
-      reason: editionScores.reason,
-      change: editionScores.change,
-      observationId: editionScores.observationId,
-      declarationId: editionScores.declarationId,
+      ...scoreColumns,
       title: procedures.title,
       audiences: procedures.audiences,
       yearlyVolume: procedures.yearlyVolume,

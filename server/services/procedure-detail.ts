@@ -1,23 +1,14 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { editions, editionScores, observations } from '../../db/schema/index.ts';
+import { scoreColumns } from './editions.ts';
 
 /** A procedure's scores in every published edition, oldest first. */
 export function procedureHistory(db: Db, procedureId: number) {
   const rows = db
     .select({
       edition: editions.slug,
-      criterion: editionScores.criterion,
-      status: editionScores.status,
-      valueNum: editionScores.valueNum,
-      valueText: editionScores.valueText,
-      level: editionScores.level,
-      goal: editionScores.goal,
-      source: editionScores.source,
-      reason: editionScores.reason,
-      change: editionScores.change,
-      observationId: editionScores.observationId,
-      declarationId: editionScores.declarationId,
+      ...scoreColumns,
     })
     .from(editionScores)
     .innerJoin(editions, and(eq(editions.id, editionScores.editionId), eq(editions.status, 'published')))
