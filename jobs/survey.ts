@@ -4,6 +4,7 @@ import Value from 'typebox/value';
 import type { Db } from '../db/client.ts';
 import { procedures } from '../db/schema/index.ts';
 import { quarterOf } from '../methodology/quarters.ts';
+import { UNMEASURABLE_REASONS } from '../methodology/types.ts';
 import type { CheckOutcome, Crawler } from './crawler.ts';
 import { writeObservations } from './crawl.ts';
 import { FetchError, classifyError } from './http/errors.ts';
@@ -57,7 +58,7 @@ export function surveyOutcomes(body: string, url: string, now: Date): CheckOutco
     const answers = metadata[m.count] ?? 0;
     const evidence = { url, snippet: `${m.value} = ${value ?? 'absent'} (${answers} avis)`, answers };
     const base = { check: 'survey', criterion: m.criterion, observedAt: now };
-    if (value === null || value === undefined) return { ...base, status: 'unmeasurable' as const, reason: 'no_data', evidence };
+    if (value === null || value === undefined) return { ...base, status: 'unmeasurable' as const, reason: UNMEASURABLE_REASONS.noData, evidence };
     // Not rounded: a mean of 7.9996 must not become 8 and reach the goal.
     return { ...base, status: 'measured' as const, value: value * m.scale, details: { answers }, evidence };
   });

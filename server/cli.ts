@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { TOOL_VERSION } from '../jobs/version.ts';
 import { Command, Option } from 'commander';
 import { openMigratedDatabase, type Db } from '../db/client.ts';
 import { loadConfig, type Config } from './config.ts';
-import { eq } from 'drizzle-orm';
 import { readCatalogueFile, DEMO_CATALOGUE } from './catalogue/file.ts';
-import { editions } from '../db/schema/index.ts';
+import { listPublishedEditions } from './services/editions.ts';
 import { buildDemoHistory } from './demo.ts';
 import { importDemoCatalogue } from './services/demo-catalogue.ts';
 import { describeDemoProgress, registerEditionCommands } from './cli/editions.ts';
@@ -19,7 +18,7 @@ import { observatoryJobs } from '../jobs/registry.ts';
 
 // The `observatoire` command: what operators run. Messages speak French, like the dashboard.
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const version = TOOL_VERSION;
 
 function openDb(config: Config): Db {
   return openMigratedDatabase(config.OBSERVATOIRE_DB);
@@ -55,7 +54,7 @@ async function ensureDemo(db: Db, config: Config): Promise<boolean> {
     console.log(`  ${summary.added.length} démarches, ${summary.ministriesAdded} ministères, ${summary.administrationsAdded} administrations.`);
   }
   const demo = demoMode(config, db);
-  if (demo && !db.select({ id: editions.id }).from(editions).where(eq(editions.status, 'published')).get()) {
+  if (demo && listPublishedEditions(db).length === 0) {
     const started = Date.now();
     console.log("Aucune édition publiée : construction de l'historique de démonstration (les robots mesurent l'univers de démonstration, trimestre par trimestre)…");
     const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: (p) => console.log(describeDemoProgress(p)) });

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import type { Check } from './types.ts';
 
 const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+// Read on first use: every CLI command imports the checks, few run a browser.
+let axeSource: string | undefined;
+const loadAxe = () => (axeSource ??= readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
 export const AXE_VERSION = (require('axe-core/package.json') as { version: string }).version;
 
 interface AxeRule {
@@ -19,7 +21,7 @@ export const a11yCheck: Check = {
   async run({ browserPage }) {
     if (!browserPage) throw new Error('a11y_auto check needs a browser page');
     // Evaluated, not injected as a <script>: a site's Content-Security-Policy must not hide its defects.
-    await browserPage.page.evaluate(axeSource);
+    await browserPage.page.evaluate(loadAxe());
     const violations = await browserPage.page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }> } }).axe;
       const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });

@@ -8,6 +8,7 @@ import {
   parseQuarter,
   previousQuarter,
   resolveValue,
+  UNMEASURABLE_REASONS,
   type Criterion,
   type Methodology,
   type RawValue,
@@ -140,7 +141,13 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
 
   const editionId = db.transaction((tx) => {
     const values = { slug, periodStart: quarter.start, periodEnd: quarter.end, methodologyVersion: methodology.version, status: 'draft' as const, closedAt: now, coverage };
-    const id = existing ? (tx.update(editions).set(values).where(eq(editions.id, existing.id)).run(), existing.id) : tx.insert(editions).values(values).returning({ id: editions.id }).get().id;
+    let id: number;
+    if (existing) {
+      tx.update(editions).set(values).where(eq(editions.id, existing.id)).run();
+      id = existing.id;
+    } else {
+      id = tx.insert(editions).values(values).returning({ id: editions.id }).get().id;
+    }
     tx.delete(editionScores).where(eq(editionScores.editionId, id)).run();
     for (let i = 0; i < scores.length; i += 500) {
       tx.insert(editionScores)
@@ -209,7 +216,7 @@ function pick(
     const ok = probes ? probes.samples - probes.failures : 0;
     // A probe robots.txt forbids says nothing of availability: it is left out, not counted down.
     const counted = probes ? probes.samples - probes.blocked : 0;
-    if (!probes || probes.samples === 0) return { raw: { state: 'unmeasurable', reason: 'no_data' }, source: null, observationId: null, declarationId: null };
+    if (!probes || probes.samples === 0) return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
     if (counted === 0) return { raw: { state: 'unmeasurable', reason: 'blocked' }, source: 'crawl', observationId: null, declarationId: null };
     if (criterion.slug === 'uptime') return { raw: { state: 'measured', value: (100 * ok) / counted }, source: 'crawl', observationId: null, declarationId: null };
     if (ok === 0) return { raw: { state: 'unmeasurable', reason: 'no_successful_probe' }, source: 'crawl', observationId: null, declarationId: null };
@@ -232,7 +239,7 @@ function pick(
     const raw: RawValue = observation.status === 'not_applicable' ? { state: 'not_applicable', reason: observation.reason ?? undefined } : { state: 'unmeasurable', reason: observation.reason ?? 'unknown' };
     return { raw, source: SURVEY.has(criterion.slug) ? 'survey' : 'crawl', observationId: observation.id, declarationId: null };
   }
-  return { raw: { state: 'unmeasurable', reason: 'no_data' }, source: null, observationId: null, declarationId: null };
+  return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
 }
 
 /** A value the methodology cannot place is reported, not allowed to break the edition. */

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.ts';
+import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
 
 // Read side of the catalogue, shared by the API and the CLI.
@@ -70,8 +71,7 @@ export function administrationExists(db: Db, slug: string): boolean {
   return countWhere(db, administrations, eq(administrations.slug, slug)) > 0;
 }
 
-/** Host names of the demo universe: reserved .test names that never reach the internet. */
-export const DEMO_HOST_SUFFIX = '.demarches.test';
+export { DEMO_HOST_SUFFIX };
 
 /** The catalogue is the demo one when every active procedure starts on a demo host. */
 export function isDemoCatalogue(db: Db): boolean {

@@ -17,7 +17,7 @@ import { EditionSlug, EditionSummary, GroupSynthesisSchema, ScoreCell, errorResp
 const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
 const SORTS = ['volume', 'title', 'ministry', 'administration', ...currentMethodology.criteria.map((c) => c.slug)];
 
-export function summary(e: Edition) {
+function summary(e: Edition) {
   return {
     slug: e.slug,
     periodStart: e.periodStart.toISOString(),
@@ -76,11 +76,12 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
-      const previous = previousPublishedEdition(fastify.db, edition);
-      const table = editionTable(fastify.db, edition);
-      const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
-      cacheable(reply, request.params.slug);
-      return { ...summary(edition), previous: previous?.slug ?? null, procedures: table.rows.length, observatory: observatory! };
+      return sendCached(reply, request.params.slug, `edition|${edition.id}`, () => {
+        const previous = previousPublishedEdition(fastify.db, edition);
+        const table = editionTable(fastify.db, edition);
+        const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
+        return { ...summary(edition), previous: previous?.slug ?? null, procedures: table.rows.length, observatory: observatory! };
+      });
     },
   );
 
