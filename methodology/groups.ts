@@ -16,6 +16,8 @@ export interface GroupScore {
   unmeasurable: number;
   measured: number;
   reachingGoal: number;
+  /** Measured procedures per level label, in the level table's order (best first); the stacked bars' data. */
+  levels: Record<string, number>;
   /** reachingGoal / measured; null when nothing is measured or the criterion has no goal. */
   share: number | null;
   /** measured / (total - notOnline - notApplicable): how much of what could be measured was. */
@@ -45,6 +47,8 @@ export function groupScore(
     measured: 0,
     reachingGoal: 0,
   };
+  const levels: Record<string, number> = {};
+  if (criterion.scale.kind !== 'none') for (const l of criterion.scale.levels) levels[l.label] = 0;
   for (const p of procedures) {
     if (criterion.slug !== 'online' && isNotOnline(p)) {
       score.notOnline++;
@@ -54,6 +58,7 @@ export function groupScore(
     if (v?.state === 'measured') {
       score.measured++;
       if (v.goal === true) score.reachingGoal++;
+      if (v.level !== null) levels[v.level] = (levels[v.level] ?? 0) + 1;
     } else if (v?.state === 'not_applicable') {
       score.notApplicable++;
     } else {
@@ -64,6 +69,7 @@ export function groupScore(
   const share = hasGoal && score.measured > 0 ? score.reachingGoal / score.measured : null;
   return {
     ...score,
+    levels,
     share,
     coverage: applicable > 0 ? score.measured / applicable : null,
     targetReached: share === null ? null : share >= methodology.groupTarget,

@@ -15,6 +15,7 @@ import criteria from './routes/api/criteria.ts';
 import proceduresRoutes from './routes/api/procedures.ts';
 import editionsRoutes from './routes/api/editions.ts';
 import exportsRoutes from './routes/api/exports.ts';
+import groupsRoutes from './routes/api/groups.ts';
 import etag from '@fastify/etag';
 import rateLimit from '@fastify/rate-limit';
 
@@ -96,6 +97,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       await api.register(proceduresRoutes);
       await api.register(editionsRoutes);
       await api.register(exportsRoutes);
+      await api.register(groupsRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: '/api' },

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { AUDIENCES } from '../db/schema/procedures.ts';
+import { currentMethodology } from '../methodology/index.ts';
 import { SOURCES, UNITS } from '../methodology/types.ts';
 
 // Response shapes shared by several routes; each route still declares its own full schema.
@@ -85,6 +86,7 @@ export const GroupScoreSchema = Type.Object({
   unmeasurable: Type.Integer(),
   measured: Type.Integer(),
   reachingGoal: Type.Integer(),
+  levels: Type.Record(Type.String(), Type.Integer(), { description: 'Measured procedures per level, best level first.' }),
   share: Type.Union([Type.Number(), Type.Null()], { description: 'Share of measured procedures reaching the goal.' }),
   coverage: Type.Union([Type.Number(), Type.Null()]),
   targetReached: Type.Union([Type.Boolean(), Type.Null()], { description: 'share >= the 80 % target.' }),
@@ -98,3 +100,16 @@ export const GroupSynthesisSchema = Type.Object({
   procedures: Type.Integer(),
   scores: Type.Array(GroupScoreSchema),
 });
+
+export const GroupSlug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
+const SORTS = ['volume', 'title', 'ministry', 'administration', ...currentMethodology.criteria.map((c) => c.slug)];
+
+/** The filters and sort of an edition's table; the CSV export takes the same ones, so a view exports as shown. */
+export const ProcedureFilters = {
+  ministry: Type.Optional(GroupSlug),
+  administration: Type.Optional(GroupSlug),
+  audience: Type.Optional(Type.Union(AUDIENCES.map((a) => Type.Literal(a)))),
+  q: Type.Optional(Type.String({ maxLength: 100, description: 'Words to find in the title, administration or ministry, ignoring case and accents.' })),
+  sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'volume' })),
+  dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
+};

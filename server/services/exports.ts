@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/client.ts';
 import type { Methodology } from '../../methodology/index.ts';
-import type { EditionTable } from './editions.ts';
+import type { EditionRow, EditionTable } from './editions.ts';
 
 // CSV exports: stable columns described by a data dictionary (versioned with the methodology),
 // streamed row by row, safe to open in a spreadsheet.
@@ -97,9 +97,9 @@ export function csvStream(columns: Column[], rows: Iterable<unknown[]>, dialect:
   );
 }
 
-export function* wideRows(table: EditionTable, ministry?: string): Generator<unknown[]> {
-  for (const r of table.rows) {
-    if (ministry && r.ministry.slug !== ministry) continue;
+/** One CSV row per procedure; `rows` is the table or a filtered, sorted view of it. */
+export function* wideRows(table: EditionTable, rows: readonly EditionRow[] = table.rows): Generator<unknown[]> {
+  for (const r of rows) {
     yield [
       table.edition.slug, r.id, r.title, r.ministry.name, r.administration.name, r.audiences.join('|'), r.yearlyVolume,
       ...table.methodology.criteria.flatMap((c) => {
@@ -110,9 +110,8 @@ export function* wideRows(table: EditionTable, ministry?: string): Generator<unk
   }
 }
 
-export function* longRowsOfTable(table: EditionTable, ministry?: string): Generator<unknown[]> {
-  for (const r of table.rows) {
-    if (ministry && r.ministry.slug !== ministry) continue;
+export function* longRowsOfTable(table: EditionTable, rows: readonly EditionRow[] = table.rows): Generator<unknown[]> {
+  for (const r of rows) {
     for (const c of table.methodology.criteria) {
       const s = r.scores[c.slug];
       yield [table.edition.slug, r.id, r.title, r.ministry.name, r.administration.name, c.slug, s?.status ?? 'unmeasurable', s?.value ?? null, s?.level ?? null, s?.goal ?? null, s?.source ?? null, s?.reason ?? null, s?.change ?? null];

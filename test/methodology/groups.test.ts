@@ -41,6 +41,12 @@ describe('groupScore', () => {
     expect(online).toMatchObject({ total: 5, notOnline: 0, measured: 5, reachingGoal: 3, share: 0.6, coverage: 1 });
   });
 
+  it('counts measured procedures per level, every level of the table listed in its order', () => {
+    const online = groupScore(methodologyV1, c('online'), group);
+    expect(online.levels).toEqual({ Oui: 2, Partiel: 1, Non: 1, 'Démarche proactive': 1 });
+    expect(Object.keys(groupScore(methodologyV1, c('mobile'), []).levels)).toEqual(['Oui', 'Non']);
+  });
+
   it('takes not-applicable values out of coverage and share', () => {
     const auth = groupScore(methodologyV1, c('auth'), group);
     expect(auth).toMatchObject({ notOnline: 1, notApplicable: 1, unmeasurable: 2, measured: 1, reachingGoal: 1, share: 1 });

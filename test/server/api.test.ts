@@ -108,7 +108,7 @@ describe('the rest of the API', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/api/criteria', '/api/data-dictionary', '/api/datapackage.json', '/api/editions', '/api/editions/{slug}',
       '/api/editions/{slug}/export.csv', '/api/editions/{slug}/groups', '/api/editions/{slug}/procedures',
-      '/api/export/history.csv', '/api/health', '/api/procedures', '/api/procedures/{id}',
+      '/api/export/history.csv', '/api/groups/{by}/{slug}', '/api/health', '/api/procedures', '/api/procedures/{id}',
     ]);
     for (const [path, item] of Object.entries<Record<string, { responses: object; tags?: string[] }>>(doc.paths)) {
       expect(item['get']?.tags, path).toBeDefined();

@@ -126,6 +126,33 @@ describe('GET /api/editions/:slug/groups', () => {
     expect((await get('/api/editions/2026-T3/groups?by=administration')).json().items).toHaveLength(65);
     expect((await get('/api/editions/2026-T3/groups?by=region')).statusCode).toBe(400);
   });
+
+  it('counts each group’s measured procedures per level, best level first', async () => {
+    const body = (await get('/api/editions/2026-T3/groups?by=ministry')).json();
+    const online = body.items.find((g: { slug: string }) => g.slug === 'interieur').scores.find((s: { criterion: string }) => s.criterion === 'online');
+    expect(Object.keys(online.levels)).toEqual(['Oui', 'Partiel', 'Non', 'Démarche proactive']);
+    expect(Object.values(online.levels as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(online.measured);
+  });
+});
+
+describe('GET /api/groups/:by/:slug', () => {
+  it('gives a ministry’s scores over the latest editions, oldest first, matching each edition’s synthesis', async () => {
+    const body = (await get('/api/groups/ministry/interieur')).json();
+    expect(body).toMatchObject({ by: 'ministry', slug: 'interieur', name: "Ministère de l'Intérieur", target: 0.8 });
+    expect(body.editions.map((e: { edition: string }) => e.edition)).toEqual(['2026-T2', '2026-T3']);
+    const t3 = (await get('/api/editions/2026-T3/groups?by=ministry')).json().items.find((g: { slug: string }) => g.slug === 'interieur');
+    const { previousShare: _p, trend: _t, ...auth } = t3.scores.find((s: { criterion: string }) => s.criterion === 'auth');
+    expect(body.editions[1].scores.find((s: { criterion: string }) => s.criterion === 'auth')).toMatchObject(auth);
+  });
+
+  it('limits the editions, knows the whole observatory, and answers unknown groups with 404 and bad ones with 400', async () => {
+    expect((await get('/api/groups/ministry/interieur?editions=1')).json().editions).toHaveLength(1);
+    expect((await get('/api/groups/observatory/observatoire')).json().editions[0].procedures).toBe(250);
+    expect((await get('/api/groups/administration/dgfip')).statusCode).toBe(200);
+    expect((await get('/api/groups/ministry/nope')).statusCode).toBe(404);
+    expect((await get('/api/groups/region/x')).statusCode).toBe(400);
+    expect((await get('/api/groups/ministry/interieur?editions=0')).statusCode).toBe(400);
+  });
 });
 
 describe('GET /api/procedures/:id', () => {
@@ -157,6 +184,20 @@ describe('exports', () => {
     expect(rows).toHaveLength(36 * 13);
     expect(new Set(rows.map((r) => r['ministry']))).toEqual(new Set(["Ministère de l'Intérieur"]));
     expect(Object.keys(rows[0]!)).toEqual((await get('/api/data-dictionary')).json().long.map((c: { name: string }) => c.name));
+  });
+
+  it('exports the view a visitor filtered and sorted, in that order', async () => {
+    const url = '/api/editions/2026-T3/export.csv?ministry=interieur&audience=professionnels&sort=title&dir=asc';
+    const res = await get(url);
+    expect(res.headers['content-disposition']).toMatch(/observatoire-2026-T3-wide-interieur-selection\.csv/);
+    const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+    const view = (await get(url.replace('export.csv', 'procedures') + '&limit=250')).json();
+    expect(rows.map((r) => Number(r['procedure_id']))).toEqual(view.items.map((i: { id: number }) => i.id));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(36);
+    const search = parse((await get('/api/editions/2026-T3/export.csv?q=REVENUS')).body, { columns: true }) as Record<string, string>[];
+    expect(search.every((r) => /revenus/i.test(`${r['title']} ${r['administration']}`))).toBe(true);
+    expect(search.length).toBeGreaterThan(0);
   });
 
   it('gives the whole history in long form', async () => {

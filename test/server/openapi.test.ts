@@ -17,8 +17,11 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const GOOD: Record<string, string> = { slug: 'latest', id: '102' };
+// /api/groups/{by}/{slug}: filled by hand below, its slug is a group's, not an edition's.
+const GROUP = { good: '/api/groups/ministry/interieur', bad: '/api/groups/region/x' };
 const BAD: Record<string, string> = { slug: '2026-T9', id: 'abc' };
-const fill = (path: string, values: Record<string, string>) => path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? 'x');
+const fill = (path: string, values: Record<string, string>) =>
+  path === '/api/groups/{by}/{slug}' ? (values === GOOD ? GROUP.good : GROUP.bad) : path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? 'x');
 
 describe('the OpenAPI document', () => {
   it('validates against the OpenAPI specification', async () => {

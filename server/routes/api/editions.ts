@@ -1,7 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { AUDIENCES } from '../../../db/schema/procedures.ts';
-import { currentMethodology } from '../../../methodology/index.ts';
 import {
   editionTable,
   findPublishedEdition,
@@ -12,10 +10,8 @@ import {
   type Edition,
 } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
-import { EditionSlug, EditionSummary, GroupSynthesisSchema, ScoreCell, errorResponses } from '../../schemas.ts';
+import { EditionSlug, EditionSummary, GroupSynthesisSchema, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
 
-const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
-const SORTS = ['volume', 'title', 'ministry', 'administration', ...currentMethodology.criteria.map((c) => c.slug)];
 
 function summary(e: Edition) {
   return {
@@ -96,12 +92,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         params: Type.Object({ slug: EditionSlug }),
         querystring: Type.Object(
           {
-            ministry: Type.Optional(Slug),
-            administration: Type.Optional(Slug),
-            audience: Type.Optional(Type.Union(AUDIENCES.map((a) => Type.Literal(a)))),
-            q: Type.Optional(Type.String({ maxLength: 100 })),
-            sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'volume' })),
-            dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
+            ...ProcedureFilters,
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
             offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
           },

@@ -1,9 +1,9 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentMethodology } from '../../../methodology/index.ts';
-import { editionTable, findPublishedEdition } from '../../services/editions.ts';
+import { editionTable, findPublishedEdition, queryRows } from '../../services/editions.ts';
 import { ministryExists } from '../../services/catalogue.ts';
 import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
-import { EditionSlug, errorResponses } from '../../schemas.ts';
+import { EditionSlug, ProcedureFilters, errorResponses } from '../../schemas.ts';
 
 const Query = {
   ministry: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'Only this ministry.' })),
@@ -18,21 +18,27 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['data'],
         summary: 'An edition as CSV: wide (one row per procedure) or long (procedure × criterion)',
+        description: 'Takes the filters and sort of `/editions/{slug}/procedures`, so the dashboard exports the view the visitor sees. Without them: every procedure, largest yearly volume first.',
         params: Type.Object({ slug: EditionSlug }),
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('wide'), Type.Literal('long')], { default: 'wide' })), ...Query }, { additionalProperties: false }),
+        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('wide'), Type.Literal('long')], { default: 'wide' })), ...Query, ...ProcedureFilters }, { additionalProperties: false }),
         response: csvResponse,
       },
     },
     async (request, reply) => {
-      const { format = 'wide', ministry, sep = 'comma' } = request.query;
+      const { format = 'wide', sep = 'comma', ...filters } = request.query;
+      const { ministry } = filters;
       const edition = findPublishedEdition(fastify.db, request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
       if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
       const table = editionTable(fastify.db, edition);
-      const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, ministry), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, ministry), { sep });
+      const rows = queryRows(table, filters);
+      const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, rows), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, rows), { sep });
+      // A view narrower than a ministry is named "selection": the file name cannot hold a search.
+      const narrowed = filters.administration || filters.audience || filters.q;
+      const name = `observatoire-${edition.slug}-${format}${ministry ? `-${ministry}` : ''}${narrowed ? '-selection' : ''}`;
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="observatoire-${edition.slug}-${format}${ministry ? `-${ministry}` : ''}.csv"`)
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
         .header('cache-control', 'public, max-age=3600')
         .send(stream);
     },

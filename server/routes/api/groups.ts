@@ -1,0 +1,58 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { editionTable, groupSyntheses, listPublishedEditions } from '../../services/editions.ts';
+import { ResponseCache } from '../../services/response-cache.ts';
+import { GroupScoreSchema, GroupSlug, errorResponses } from '../../schemas.ts';
+
+const responses = new ResponseCache(200);
+
+/** One group (a ministry, an administration or the whole observatory) across the latest published editions. */
+const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/groups/:by/:slug',
+    {
+      schema: {
+        tags: ['editions'],
+        summary: 'A ministry’s, an administration’s or the observatory’s scores over the latest published editions',
+        description: 'Oldest edition first. `by=observatory` takes the slug `observatoire`. Each score carries its count of procedures per level, for stacked bars.',
+        params: Type.Object({
+          by: Type.Union([Type.Literal('ministry'), Type.Literal('administration'), Type.Literal('observatory')]),
+          slug: GroupSlug,
+        }),
+        querystring: Type.Object({ editions: Type.Optional(Type.Integer({ minimum: 1, maximum: 40, default: 5 })) }, { additionalProperties: false }),
+        response: {
+          200: Type.Object({
+            by: Type.String(),
+            slug: Type.String(),
+            name: Type.String(),
+            target: Type.Number(),
+            editions: Type.Array(Type.Object({ edition: Type.String(), procedures: Type.Integer(), scores: Type.Array(GroupScoreSchema) })),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { by, slug } = request.params;
+      const count = request.query.editions ?? 5;
+      const published = listPublishedEditions(fastify.db).slice(0, count).reverse();
+      const key = `${by}|${slug}|${published.map((e) => e.id).join(',')}`;
+      const { body, etag } = responses.get(key, () => {
+        let name: string | null = null;
+        let target = 0.8;
+        const history = published.flatMap((edition) => {
+          const table = editionTable(fastify.db, edition);
+          target = table.methodology.groupTarget;
+          const group = groupSyntheses(table, undefined, by).find((g) => g.slug === slug);
+          if (!group) return [];
+          name = group.name;
+          return [{ edition: edition.slug, procedures: group.procedures, scores: group.scores }];
+        });
+        return name === null ? null : { by, slug, name, target, editions: history };
+      });
+      if (body.toString() === 'null') return reply.notFound(`no ${by} "${slug}" in the published editions`);
+      return reply.header('etag', etag).header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(body);
+    },
+  );
+};
+
+export default groupsRoutes;
