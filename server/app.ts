@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import sensible from '@fastify/sensible';
@@ -106,14 +106,26 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
   const hasDashboard = existsSync(join(webRoot, 'index.html'));
   if (hasDashboard) {
-    await fastify.register(fastifyStatic, { root: webRoot, wildcard: false, index: 'index.html' });
+    await fastify.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: 'index.html',
+      preCompressed: true,
+      // Built assets carry a content hash in their name: cache them for good. The page itself is
+      // revalidated, so a new build reaches visitors at once.
+      setHeaders: (reply, path) => {
+        reply.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
 
   fastify.setNotFoundHandler((request, reply) => {
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/');
+    // A page path has no file extension; a missing asset (an old hashed name) is a 404, not the app.
+    const path = request.url.split('?')[0]!;
+    const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsPage && hasDashboard) {
       // The dashboard routes in the browser: any page path gets the app, which shows its own 404.
-      return reply.type('text/html').sendFile('index.html');
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     }
     if (wantsPage) {
       return reply.code(404).type('text/plain; charset=utf-8').send('Tableau de bord non construit : lancez « npm run build ».');

@@ -1,6 +1,17 @@
-import type { CriteriaAnswer, EditionSummary, ProcedureItem } from './types.ts';
+import type {
+  CriteriaAnswer,
+  DataDictionary,
+  EditionDetail,
+  EditionSummary,
+  GroupHistory,
+  GroupKind,
+  GroupsAnswer,
+  ProcedureDetail,
+  ProcedureItem,
+  ProceduresAnswer,
+} from './types.ts';
 
-// One function per endpoint. Errors carry the API's own message, shown to the user in French context.
+// One function per endpoint. Errors carry the API's status and message; pages say them in French.
 
 export class ApiError extends Error {
   constructor(
@@ -11,23 +22,66 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<T>(path: string): Promise<T> {
+// Published editions never change: an answer fetched once serves every later visit in the session
+// (back and forth between the table and a procedure costs no request). Failures are not kept.
+const answers = new Map<string, Promise<unknown>>();
+
+function getJson<T>(path: string): Promise<T> {
+  let answer = answers.get(path);
+  if (!answer) {
+    answer = fetchJson(path);
+    answers.set(path, answer);
+    answer.catch(() => answers.delete(path));
+  }
+  return answer as Promise<T>;
+}
+
+async function fetchJson(path: string): Promise<unknown> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { message?: string } | null;
     throw new ApiError(response.status, body?.message ?? `HTTP ${response.status}`);
   }
-  return (await response.json()) as T;
+  return response.json();
 }
 
-export function getProcedures(): Promise<{ total: number; items: ProcedureItem[] }> {
-  return getJson('/api/procedures');
+const query = (params: Record<string, string | number | undefined>): string => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+};
+
+export const getCriteria = (): Promise<CriteriaAnswer> => getJson('/api/criteria');
+
+export const getEditions = (): Promise<{ items: EditionSummary[] }> => getJson('/api/editions');
+
+export const getEdition = (slug: string): Promise<EditionDetail> => getJson(`/api/editions/${encodeURIComponent(slug)}`);
+
+export interface TableQuery {
+  ministry?: string;
+  administration?: string;
+  audience?: string;
+  q?: string;
+  sort?: string;
+  dir?: 'asc' | 'desc';
 }
 
-export function getCriteria(): Promise<CriteriaAnswer> {
-  return getJson('/api/criteria');
-}
+export const getEditionProcedures = (slug: string, filters: TableQuery & { limit?: number; offset?: number }): Promise<ProceduresAnswer> =>
+  getJson(`/api/editions/${encodeURIComponent(slug)}/procedures${query({ ...filters })}`);
 
-export function getEditions(): Promise<{ items: EditionSummary[] }> {
-  return getJson('/api/editions');
-}
+/** Where "Exporter en CSV" points: the same filters and sort as the table on screen. */
+export const editionCsvUrl = (slug: string, filters: TableQuery, sep?: 'semicolon'): string =>
+  `/api/editions/${encodeURIComponent(slug)}/export.csv${query({ ...filters, sep })}`;
+
+export const getGroups = (slug: string, by: GroupKind): Promise<GroupsAnswer> => getJson(`/api/editions/${encodeURIComponent(slug)}/groups${query({ by })}`);
+
+export const getGroupHistory = (by: GroupKind | 'observatory', slug: string, editions = 5): Promise<GroupHistory> =>
+  getJson(`/api/groups/${by}/${encodeURIComponent(slug)}${query({ editions })}`);
+
+export const getProcedure = (id: number): Promise<ProcedureDetail> => getJson(`/api/procedures/${id}`);
+
+export const getDataDictionary = (): Promise<DataDictionary> => getJson('/api/data-dictionary');
+
+/** The current catalogue: which administrations belong to which ministry, for the filters. */
+export const getCatalogue = (): Promise<{ total: number; items: ProcedureItem[] }> => getJson('/api/procedures');

@@ -1,4 +1,4 @@
-import type { Criterion, Unit } from './types.ts';
+import type { Criterion, Named, Unit } from './types.ts';
 
 // Pure display helpers, tested with tables (test/web/format.test.ts).
 
@@ -116,4 +116,36 @@ export function quarterLabel(slug: string): string {
 export function meanCoverage(coverage: Record<string, number | null>): number | null {
   const values = Object.values(coverage).filter((v): v is number => v !== null);
   return values.length === 0 ? null : Math.round((100 * values.reduce((s, v) => s + v, 0)) / values.length);
+}
+
+/** "2026-T3" → "T3 2026", for axes and narrow columns. */
+export function shortQuarter(slug: string): string {
+  const m = /^(\d{4})-(T[1-4])$/.exec(slug);
+  return m ? `${m[2]} ${m[1]}` : slug;
+}
+
+const hourMinute = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
+
+export function formatDateTime(iso: string): string {
+  return hourMinute.format(new Date(iso));
+}
+
+/** The last day of a period whose end is exclusive: "du 1er juillet au 30 septembre 2026". */
+export function formatPeriod(start: string, endExclusive: string): string {
+  return `du ${formatDate(start)} au ${formatDate(new Date(new Date(endExclusive).getTime() - 86_400_000).toISOString())}`;
+}
+
+export const frenchOrder = new Intl.Collator('fr').compare;
+
+/** Ministries in French alphabetical order, each with its administrations: the table's filters. */
+export function ministriesWithAdministrations(items: readonly { ministry: Named; administration: Named }[]): (Named & { administrations: Named[] })[] {
+  const byMinistry = new Map<string, Named & { administrations: Map<string, Named> }>();
+  for (const p of items) {
+    const m = byMinistry.get(p.ministry.slug) ?? { ...p.ministry, administrations: new Map<string, Named>() };
+    m.administrations.set(p.administration.slug, p.administration);
+    byMinistry.set(p.ministry.slug, m);
+  }
+  return [...byMinistry.values()]
+    .map((m) => ({ slug: m.slug, name: m.name, administrations: [...m.administrations.values()].sort((a, b) => frenchOrder(a.name, b.name)) }))
+    .sort((a, b) => frenchOrder(a.name, b.name));
 }

@@ -1,14 +1,16 @@
 // Shapes of the API answers the dashboard reads (see /api/openapi.json).
-import type { Criterion, Unit } from '../../../methodology/types.ts';
+import type { Criterion, Source, Unit, ValueState } from '../../../methodology/types.ts';
+import type { GroupScore as MethodologyGroupScore } from '../../../methodology/groups.ts';
 
-export type { Criterion, Unit };
+export type { Criterion, Source, Unit, ValueState };
 
 export interface Named {
   slug: string;
   name: string;
 }
 
-export interface ProcedureItem {
+/** What every answer says about a procedure. */
+export interface ProcedureIdentity {
   id: number;
   title: string;
   ministry: Named;
@@ -16,6 +18,9 @@ export interface ProcedureItem {
   audiences: string[];
   yearlyVolume: number;
   startUrl: string;
+}
+
+export interface ProcedureItem extends ProcedureIdentity {
   surveyId: number | null;
   retired: boolean;
 }
@@ -33,4 +38,102 @@ export interface EditionSummary {
   methodologyVersion: number;
   publishedAt: string | null;
   coverage: Record<string, number | null>;
+}
+
+export type Change = 'improved' | 'regressed' | 'unchanged' | 'new';
+
+/** One criterion's value for one procedure in an edition. */
+export interface ScoreCell {
+  status: ValueState;
+  value: number | string | null;
+  level: string | null;
+  goal: boolean | null;
+  source: Source | null;
+  reason: string | null;
+  change: Change | null;
+  observationId: number | null;
+  declarationId: number | null;
+}
+
+export interface EditionRow extends ProcedureIdentity {
+  scores: Record<string, ScoreCell>;
+}
+
+export interface ProceduresAnswer {
+  edition: string;
+  total: number;
+  limit: number;
+  offset: number;
+  items: EditionRow[];
+}
+
+/** The methodology's group score, with the change since the previous edition where the API adds it. */
+export interface GroupScore extends MethodologyGroupScore {
+  previousShare?: number | null;
+  trend?: number | null;
+}
+
+export interface GroupSynthesis extends Named {
+  procedures: number;
+  scores: GroupScore[];
+}
+
+export interface EditionDetail extends EditionSummary {
+  previous: string | null;
+  procedures: number;
+  observatory: GroupSynthesis;
+}
+
+export interface GroupsAnswer {
+  edition: string;
+  by: GroupKind;
+  target: number;
+  items: GroupSynthesis[];
+}
+
+export type GroupKind = 'ministry' | 'administration';
+
+export interface GroupHistory extends Named {
+  by: GroupKind | 'observatory';
+  target: number;
+  editions: { edition: string; procedures: number; scores: GroupScore[] }[];
+}
+
+export interface Evidence {
+  url: string;
+  finalUrl?: string;
+  httpStatus?: number;
+  snippet?: string;
+  tool: string;
+  toolVersion: string;
+  failure?: string;
+  [detail: string]: unknown;
+}
+
+export interface Observation {
+  id: number;
+  criterion: string;
+  observedAt: string;
+  status: ValueState;
+  value: number | string | null;
+  reason: string | null;
+  answers: number | null;
+  evidence: Evidence;
+}
+
+export interface ProcedureDetail extends ProcedureItem {
+  editions: { edition: string; scores: Record<string, ScoreCell> }[];
+  observations: { latest: Observation[]; recent: Observation[] };
+}
+
+export interface DataColumn {
+  name: string;
+  type: string;
+  description: string;
+}
+
+export interface DataDictionary {
+  methodologyVersion: number;
+  wide: DataColumn[];
+  long: DataColumn[];
 }
