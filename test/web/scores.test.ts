@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badgeText, formatShare, formatTrend, reasonLabel, tone } from '../../web/src/lib/scores.ts';
-import { evolutionModel, levelBands, radarModel, stackedLevelsModel } from '../../web/src/lib/chart-data.ts';
+import { evolutionModel, levelBands, radarModel, stackedLevelsModel, wrapLabel } from '../../web/src/lib/chart-data.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 import type { GroupScore, ScoreCell } from '../../web/src/lib/types.ts';
 
@@ -97,6 +97,12 @@ describe('chart models', () => {
       ['Adapté au mobile', 50, null, 80],
     ]);
     expect(model.summary).toMatch(/Sous la cible : Mobile\./);
+  });
+
+  it('wraps long axis names over lines of about 12 characters', () => {
+    expect(wrapLabel('Dites-le-nous une fois')).toEqual(['Dites-le-nous', 'une fois']);
+    expect(wrapLabel('Temps de réponse')).toEqual(['Temps de', 'réponse']);
+    expect(wrapLabel('Mobile')).toEqual(['Mobile']);
   });
 
   it('stacks each edition’s levels to 100 % of the measured procedures', () => {

@@ -101,6 +101,17 @@ export function evolutionModel(criterion: Criterion, history: readonly { edition
   };
 }
 
+/** Splits a label into lines of about `width` characters: long axis names would be cut on a phone. */
+export function wrapLabel(label: string, width = 12): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + word.length + 1 <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 export interface RadarSeries {
   name: string;
   scores: readonly GroupScore[];
@@ -122,7 +133,7 @@ export function radarModel(criteria: readonly Criterion[], series: readonly Rada
   const config: ChartConfiguration = {
     type: 'radar',
     data: {
-      labels: criteria.map(shortLabel),
+      labels: criteria.map((c) => wrapLabel(shortLabel(c))),
       datasets: [
         ...series.map((s, i) => ({ label: s.name, data: data[i]!, fill: i < series.length - 1, borderWidth: 2, pointRadius: 3, ...styles[series.length === 2 && i === 1 ? 2 : i] })),
         { label: `Objectif ${Math.round(target * 100)} %`, data: criteria.map(() => target * 100), borderColor: COLORS.success, backgroundColor: 'transparent', borderDash: [2, 3], pointRadius: 0, borderWidth: 2, fill: false },
@@ -130,6 +141,7 @@ export function radarModel(criteria: readonly Criterion[], series: readonly Rada
     },
     options: {
       scales: { r: { min: 0, max: 100, ticks: { stepSize: 20, callback: (v) => `${v} %`, backdropColor: 'transparent' }, pointLabels: { font: { size: 12 } } } },
+      layout: { padding: 4 },
       plugins: { legend: { position: 'bottom' } },
     },
   };

@@ -4,8 +4,10 @@ import type { Criterion, Named, Unit } from './types.ts';
 
 const integer = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
-// Truncated, not rounded: 99.95 % availability must not read "100 %", a level it did not reach.
+// Truncated, not rounded: 99.95 % availability must not read "100 %", nor 7.98/10 read "8/10",
+// levels the value did not reach.
 const percent = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2, roundingMode: 'trunc' });
+const score = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, roundingMode: 'trunc' });
 
 /** Yearly volumes as people say them: "41 millions", "1,5 million", "240 000". */
 export function formatVolume(n: number): string {
@@ -34,7 +36,7 @@ export function formatWithUnit(n: number, unit: Unit): string {
     case 'percent':
       return `${percent.format(n)}\u202f%`;
     case 'score10':
-      return `${v}/10`;
+      return `${score.format(n)}/10`;
     case 'ms':
       return `${integer.format(n)}\u00a0ms`;
     case 'items':

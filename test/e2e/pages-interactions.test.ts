@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+
+// The front page, a procedure's page and a ministry's synthesis, used as a visitor would:
+// following links, switching charts, downloading a chart as PNG and CSV, comparing two ministries.
+
+const dashboard = useDashboard();
+
+async function download(page: Page, link: ReturnType<Page['getByRole']>): Promise<{ name: string; bytes: Buffer }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const path = join(dashboard.dir, `${Date.now()}-${file.suggestedFilename()}`);
+  await file.saveAs(path);
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+describe('the front page', () => {
+  it('gives five headline figures with their trend since the previous edition, and loads no chart code', async () => {
+    await withPage(dashboard, '/', 1280, async (page) => {
+      const figures = page.locator('.obs-key-figure');
+      await expect.poll(() => figures.count()).toBe(5);
+      expect(await figures.locator('.obs-key-figure__value').allTextContents()).toEqual(Array(5).fill(expect.stringMatching(/^\d+(,\d)?\u202f%$/)));
+      expect(await page.locator('[data-figure="auth"] .obs-key-figure__trend').textContent()).toMatch(/^↗ \+\d+(,\d)? points? depuis le T2 2026$/);
+      expect(await page.locator('[data-figure="online"] .obs-key-figure__trend').textContent()).toMatch(/stable depuis le T2 2026/);
+      const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+      expect(loaded.some((u) => /\/assets\/index-.*\.js$/.test(u))).toBe(true);
+      expect(loaded.some((u) => /\/assets\/setup-/.test(u))).toBe(false); // Chart.js: only where a chart is drawn
+      await page.getByRole('link', { name: 'Synthèses par ministère' }).click();
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Synthèses par ministère');
+    });
+  });
+});
+
+describe('a procedure’s page', () => {
+  it('says who runs it and shows every criterion with its level, source and evidence', async () => {
+    await withPage(dashboard, '/demarches/102', 1280, async (page) => {
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Déclaration des revenus');
+      const identity = page.locator('.obs-identity');
+      expect(await identity.textContent()).toMatch(/Direction générale des Finances publiques/);
+      expect(await identity.textContent()).toMatch(/41 millions/);
+      const results = page.locator('table', { has: page.locator('caption', { hasText: /^Chaque critère/ }) });
+      expect(await results.locator('tbody tr').count()).toBe(13);
+      const online = results.locator('tbody tr', { has: page.locator('th', { hasText: 'Réalisable en ligne' }) });
+      expect(await online.locator('td').nth(2).textContent()).toBe('mesuré');
+      const satisfaction = results.locator('tbody tr', { has: page.locator('th', { hasText: 'Satisfaction usagers' }) });
+      expect(await satisfaction.locator('td').nth(0).textContent()).toMatch(/\S/);
+      await online.getByRole('link', { name: /Voir/ }).click();
+      const proof = page.locator('section.obs-proof', { has: page.locator('#preuve-online') });
+      expect(await proof.textContent()).toMatch(/Page visitée\s*http:\/\/x\.test\//);
+      expect(await proof.textContent()).toMatch(/valeur retenue pour l’édition/);
+      expect(await page.locator('main').textContent()).toMatch(/Observations récentes/);
+    });
+  });
+
+  it('draws a criterion’s evolution over its level bands, switches criterion in place, and exports it as PNG and CSV', async () => {
+    await withPage(dashboard, '/demarches/102', 1280, async (page) => {
+      const canvas = page.locator('.obs-chart canvas');
+      await expect.poll(() => canvas.getAttribute('data-drawn')).toBe('true');
+      const figure = page.locator('figure.obs-figure');
+      expect(await figure.locator('h3').textContent()).toMatch(/^Satisfaction usagers/);
+      await page.getByLabel('Critère affiché').selectOption('handicap');
+      await expect.poll(() => figure.locator('h3').textContent()).toMatch(/^Prise en compte du handicap/);
+      expect(await page.locator('.obs-chart canvas').count()).toBe(1); // updated, not recreated alongside
+      await figure.locator('summary').click();
+      const table = figure.locator('table');
+      expect(await table.locator('tbody tr th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
+      const csv = await download(page, figure.getByRole('link', { name: /^Données CSV/ }));
+      expect(csv.name).toBe('demarche-102-handicap.csv');
+      const rows = parse(csv.bytes.toString('utf8')) as string[][];
+      expect(rows[0]).toEqual(['Édition', 'Valeur', 'Niveau', 'Source']);
+      expect(rows.slice(1).map((r) => r[0])).toEqual(['T2 2026', 'T3 2026']);
+      expect(Number(rows[2]![1])).toBe((102 * 7) % 101);
+      const png = await download(page, figure.getByRole('button', { name: /^Image PNG/ }));
+      expect(png.name).toBe('demarche-102-handicap.png');
+      expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.bytes.length).toBeGreaterThan(5_000);
+    });
+  });
+});
+
+describe('a ministry’s synthesis', () => {
+  it('draws the radar and the level bars, compares with a second ministry, and lists the ministry’s procedures', async () => {
+    await withPage(dashboard, '/syntheses/ministere/interieur', 1280, async (page) => {
+      await expect.poll(() => page.locator('main h1').textContent()).toBe("Ministère de l'Intérieur");
+      const canvases = page.locator('.obs-chart canvas');
+      await expect.poll(() => canvases.evaluateAll((c) => c.filter((x) => x.getAttribute('data-drawn') === 'true').length)).toBe(2);
+      const radar = page.locator('figure', { has: page.locator('#radar-titre') });
+      await radar.locator('summary').click();
+      expect(await radar.locator('thead th').allTextContents()).toEqual(['Critère', "Ministère de l'Intérieur", "Ensemble de l'Observatoire", 'Cible']);
+      await page.getByLabel(/^Comparer avec/).selectOption('justice');
+      await expect.poll(() => radar.locator('thead th').allTextContents()).toEqual(['Critère', "Ministère de l'Intérieur", 'Ministère de la Justice', "Ensemble de l'Observatoire", 'Cible']);
+      expect(location(page)).toBe('/syntheses/ministere/interieur?comparer=justice');
+      const bars = page.locator('figure', { has: page.locator('#niveaux-graphique-titre') });
+      await bars.locator('summary').click();
+      expect(await bars.locator('thead th').allTextContents()).toEqual(['Édition', 'Oui', 'Partiel', 'Non', 'Démarche proactive', 'Démarches mesurées', 'Non mesurables']);
+      expect(await bars.locator('tbody th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
+      expect(await page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
+    });
+  });
+});

@@ -1,0 +1,151 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+
+// "Les 250 démarches": filters, search, sort, pagination and the edition selector, all kept in
+// the URL; the result count in a live region; the CSV of exactly the view on screen.
+
+const dashboard = useDashboard();
+
+const count = (page: Page) => page.getByTestId('result-count').textContent();
+const rowIds = (page: Page) => page.locator('main tbody tr[data-procedure-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-procedure-id'))));
+const titles = (page: Page) => page.locator('main tbody tr[data-procedure-id] th').allTextContents();
+
+/** The tone of each row's badge in a column, by the column's header text. */
+async function columnTones(page: Page, header: string): Promise<string[]> {
+  const headers = await page.locator('main thead th').allTextContents();
+  const index = headers.findIndex((h) => h.startsWith(header));
+  expect(index, `column ${header}`).toBeGreaterThan(0);
+  return page.locator(`main tbody tr > :nth-child(${index + 1}) .obs-badge`).evaluateAll((badges) => badges.map((b) => b.getAttribute('data-tone') ?? ''));
+}
+
+describe('the editions table', () => {
+  it('shows the latest edition, 50 rows a page, and announces the count in a live region', async () => {
+    await withPage(dashboard, '/demarches', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/250 démarches — page 1 sur 5/);
+      expect(await page.getByTestId('result-count').getAttribute('role')).toBe('status');
+      expect(await rowIds(page)).toHaveLength(50);
+      // 13 criteria, each badge saying its level in words.
+      expect(await page.locator('main tbody tr').first().locator('.obs-badge').count()).toBe(13);
+      expect(await page.locator('main tbody tr').first().locator('.obs-badge').allTextContents()).not.toContain('');
+    });
+  });
+
+  it('filters by ministry and audience, keeps the filters in the URL, and Back undoes the last one', async () => {
+    await withPage(dashboard, '/demarches', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^250/);
+      await page.getByLabel('Ministère', { exact: true }).selectOption('interieur');
+      await expect.poll(() => count(page)).toMatch(/^36 démarches sur 250/);
+      expect(location(page)).toBe('/demarches?ministere=interieur');
+      await page.getByLabel('Public', { exact: true }).selectOption('professionnels');
+      await expect.poll(() => location(page)).toBe('/demarches?ministere=interieur&public=professionnels');
+      const filtered = Number((await count(page))!.split(' ')[0]);
+      expect(filtered).toBeGreaterThan(0);
+      expect(filtered).toBeLessThan(36);
+      expect(await page.title()).toMatch(/Ministère de l'Intérieur/);
+      await page.goBack();
+      await expect.poll(() => count(page)).toMatch(/^36 démarches/);
+      expect(await page.getByLabel('Public', { exact: true }).inputValue()).toBe('');
+    });
+  });
+
+  it('restores a shared view from its URL alone', async () => {
+    await withPage(dashboard, '/demarches?ministere=interieur&recherche=permis&tri=title&ordre=asc', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^6 démarches sur 250/);
+      expect(await page.getByLabel('Ministère', { exact: true }).inputValue()).toBe('interieur');
+      expect(await page.getByLabel(/^Rechercher/).inputValue()).toBe('permis');
+      const names = await titles(page);
+      expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'fr')));
+      expect(await page.locator('th[aria-sort]').allTextContents()).toEqual([expect.stringMatching(/^Démarche/)]);
+      expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
+    });
+  });
+
+  it('searches without regard to accents or case, as the user types', async () => {
+    await withPage(dashboard, '/demarches?ministere=interieur', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^36/);
+      await page.getByLabel(/^Rechercher/).fill('IDENTITE');
+      await expect.poll(() => count(page)).toMatch(/^1 démarche sur 250/);
+      expect(await titles(page)).toEqual(["Pré-demande de carte nationale d'identité"]);
+      expect(location(page)).toBe('/demarches?ministere=interieur&recherche=IDENTITE');
+      await page.getByLabel(/^Rechercher/).fill('zzz introuvable');
+      await expect.poll(() => page.locator('main').textContent()).toMatch(/Aucune démarche ne correspond/);
+      await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+      await expect.poll(() => count(page)).toMatch(/^250 démarches/);
+    });
+  });
+
+  it('sorts on a criterion from its header, best first then worst first, not measured last both ways, with aria-sort', async () => {
+    await withPage(dashboard, '/demarches?ministere=interieur', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^36/);
+      const header = page.locator('main thead th', { hasText: /^Satisfaction/ });
+      await header.getByRole('button').click();
+      await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+      expect(location(page)).toBe('/demarches?ministere=interieur&tri=satisfaction');
+      const desc = await columnTones(page, 'Satisfaction');
+      expect(desc[0]).toBe('success');
+      expect(desc).toContain('neutral');
+      expect(desc.slice(desc.indexOf('neutral')).every((t) => t === 'neutral')).toBe(true);
+      await header.getByRole('button').click();
+      await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+      const asc = await columnTones(page, 'Satisfaction');
+      expect(asc[0]).toBe('error');
+      expect(asc.slice(asc.indexOf('neutral')).every((t) => t === 'neutral')).toBe(true);
+      expect(await page.locator('main thead th[aria-sort]').count()).toBe(1);
+    });
+  });
+
+  it('pages with links that keep the view, and moves focus to the results', async () => {
+    await withPage(dashboard, '/demarches', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/page 1 sur 5/);
+      const first = await rowIds(page);
+      await page.getByRole('navigation', { name: 'Pages de résultats' }).getByRole('link', { name: 'Page suivante' }).click();
+      await expect.poll(() => count(page)).toMatch(/page 2 sur 5/);
+      expect(location(page)).toBe('/demarches?page=2');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('resultats');
+      const second = await rowIds(page);
+      expect(second).toHaveLength(50);
+      expect(second.some((id) => first.includes(id))).toBe(false);
+      expect(await page.getByRole('link', { name: '2', exact: true }).getAttribute('aria-current')).toBe('page');
+    });
+  });
+
+  it('switches edition from the selector', async () => {
+    await withPage(dashboard, '/demarches', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^250/);
+      await page.getByLabel('Édition', { exact: true }).selectOption('2026-T2');
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Les 250 démarches — 2e trimestre 2026');
+      expect(location(page)).toBe('/demarches?edition=2026-T2');
+    });
+  });
+
+  it('exports exactly the filtered, sorted view as CSV', async () => {
+    await withPage(dashboard, '/demarches?ministere=interieur&tri=handicap&ordre=asc', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^36/);
+      const onScreen = await rowIds(page);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Exporter en CSV/ }).click()]);
+      expect(download.suggestedFilename()).toBe('observatoire-2026-T3-wide-interieur.csv');
+      const file = join(dashboard.dir, download.suggestedFilename());
+      await download.saveAs(file);
+      const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => Number(r['procedure_id']))).toEqual(onScreen);
+      expect(new Set(rows.map((r) => r['ministry']))).toEqual(new Set(["Ministère de l'Intérieur"]));
+      expect(rows[0]).toMatchObject({ edition: '2026-T3', online_source: 'crawl' });
+    });
+  });
+
+  it('becomes a list of cards on a phone, each linking to its procedure', async () => {
+    await withPage(dashboard, '/demarches?ministere=interieur', 375, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^36/);
+      expect(await page.locator('main table').count()).toBe(0);
+      const cards = page.locator('main .obs-card');
+      expect(await cards.count()).toBe(36);
+      expect(await cards.first().locator('dt').count()).toBe(9);
+      await cards.first().getByRole('link').click();
+      await expect.poll(() => location(page)).toMatch(/^\/demarches\/\d+$/);
+    });
+  });
+});
