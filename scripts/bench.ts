@@ -1,4 +1,5 @@
-// npm run bench: speed and memory of the crawler against the demo universe on this machine.
+// npm run bench: speed and memory of the crawler against the demo universe, of the API, and of
+// the dashboard (scripts/bench-dashboard.ts) on this machine.
 // Prints figures; targets are in the issues, not asserted here (machines are noisy).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { probeRound } from '../jobs/probe.ts';
 import { closeEdition, publishEdition } from '../jobs/editions/close.ts';
 import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
 import { spawn } from 'node:child_process';
+import { benchDashboard } from './bench-dashboard.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'observatoire-bench-'));
 const db = openMigratedDatabase(join(dir, 'bench.sqlite'));
@@ -116,6 +118,7 @@ const base = await new Promise<string>((resolve, reject) => {
   const lines = text.split('\n').length - 2;
   rows.push([`long-form export of the whole history (${lines} rows, 16 editions)`, `${Math.round(lines / (ms / 1000)).toLocaleString('en')} rows/s`, 'target ≥ 200,000 rows/s']);
 }
+rows.push(...(await benchDashboard(base)));
 server.kill('SIGTERM');
 
 // --- Closing a quarter whose probes were taken every 5 minutes: about 6.5 million rows. ---

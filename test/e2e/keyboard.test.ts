@@ -75,7 +75,7 @@ describe('keyboard use', () => {
 
   it('unfolds a chart’s table alternative from the keyboard', async () => {
     await withPage(dashboard, '/demarches/102', 1280, async (page) => {
-      await page.locator('.obs-chart canvas[data-drawn="true"]').waitFor();
+      await page.locator('main h1', { hasText: 'Déclaration des revenus' }).waitFor();
       await tabTo(page, /^Voir les données en tableau/);
       await page.keyboard.press('Enter');
       await expect.poll(() => page.locator('figure details').getAttribute('open')).toBe('');

@@ -58,6 +58,7 @@ describe('a procedure’s page', () => {
   it('draws a criterion’s evolution over its level bands, switches criterion in place, and exports it as PNG and CSV', async () => {
     await withPage(dashboard, '/demarches/102', 1280, async (page) => {
       const canvas = page.locator('.obs-chart canvas');
+      await canvas.scrollIntoViewIfNeeded();
       await expect.poll(() => canvas.getAttribute('data-drawn')).toBe('true');
       const figure = page.locator('figure.obs-figure');
       expect(await figure.locator('h3').textContent()).toMatch(/^Satisfaction usagers/);
@@ -86,6 +87,7 @@ describe('a ministry’s synthesis', () => {
     await withPage(dashboard, '/syntheses/ministere/interieur', 1280, async (page) => {
       await expect.poll(() => page.locator('main h1').textContent()).toBe("Ministère de l'Intérieur");
       const canvases = page.locator('.obs-chart canvas');
+      for (const canvas of await canvases.all()) await canvas.scrollIntoViewIfNeeded();
       await expect.poll(() => canvases.evaluateAll((c) => c.filter((x) => x.getAttribute('data-drawn') === 'true').length)).toBe(2);
       const radar = page.locator('figure', { has: page.locator('#radar-titre') });
       await radar.locator('summary').click();
@@ -98,6 +100,19 @@ describe('a ministry’s synthesis', () => {
       expect(await bars.locator('thead th').allTextContents()).toEqual(['Édition', 'Oui', 'Partiel', 'Non', 'Démarche proactive', 'Démarches mesurées', 'Non mesurables']);
       expect(await bars.locator('tbody th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
       expect(await page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
+    });
+  });
+});
+
+describe('charts further down a page', () => {
+  it('load Chart.js only when the reader scrolls near them', async () => {
+    await withPage(dashboard, '/demarches/102', 375, async (page) => {
+      await page.locator('main h1', { hasText: 'Déclaration des revenus' }).waitFor();
+      const chartChunk = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/assets\/setup-/.test(e.name)));
+      expect(await chartChunk()).toBe(false);
+      await page.locator('.obs-chart canvas').scrollIntoViewIfNeeded();
+      await expect.poll(() => page.locator('.obs-chart canvas').getAttribute('data-drawn')).toBe('true');
+      expect(await chartChunk()).toBe(true);
     });
   });
 });

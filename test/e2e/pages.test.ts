@@ -32,8 +32,9 @@ describe('dashboard pages', () => {
         await expect.poll(() => page.locator('main [role="status"]', { hasText: /^Chargement/ }).count()).toBe(0);
         await expect.poll(() => page.title()).toMatch(title);
         expect(await page.title()).toMatch(/— Observatoire de la qualité des démarches en ligne$/);
-        // Charts are drawn (their chunk loaded), and their table alternatives are open for axe.
+        // Charts are drawn once scrolled to (their chunk loaded), and their table alternatives are open for axe.
         for (const canvas of await page.locator('.obs-chart canvas').all()) {
+          await canvas.scrollIntoViewIfNeeded();
           await expect.poll(() => canvas.getAttribute('data-drawn')).toBe('true');
         }
         await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));

@@ -21,11 +21,11 @@ import '@gouvfr/dsfr/dist/component/search/search.main.min.css';
 import '@gouvfr/dsfr/dist/component/segmented/segmented.main.min.css';
 import '@gouvfr/dsfr/dist/component/pagination/pagination.main.min.css';
 import './app.css';
-import '@gouvfr/dsfr/dist/core/core.module.min.js';
-import '@gouvfr/dsfr/dist/component/navigation/navigation.module.min.js';
-import '@gouvfr/dsfr/dist/component/modal/modal.module.min.js';
-import '@gouvfr/dsfr/dist/component/header/header.module.min.js';
 import { mount } from 'svelte';
 import App from './App.svelte';
 
 mount(App, { target: document.getElementById('app')! });
+
+// DSFR's script only drives the phone menu (a modal): it starts after the first render, in a chunk
+// of its own, rather than delaying the page.
+void import('./dsfr.ts');

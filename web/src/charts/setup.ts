@@ -12,21 +12,13 @@ import {
   RadarController,
   RadialLinearScale,
   Tooltip,
-  type ChartType,
   type Plugin,
 } from 'chart.js';
-import type { Band } from './types.ts';
+import type { Band } from './types.ts'; // also declares the levelBands plugin's options
 
 // Loaded on the pages that show a chart only (a chunk of its own): registers the Chart.js parts
 // the dashboard uses, nothing more, and gives them the DSFR look.
 
-declare module 'chart.js' {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the declaration merges with Chart.js's own, which has this parameter
-  interface PluginOptionsByType<TType extends ChartType> {
-    /** Horizontal bands behind a line chart, one per level of the criterion's table. */
-    levelBands?: { bands: Band[] } | false;
-  }
-}
 
 const levelBands: Plugin = {
   id: 'levelBands',

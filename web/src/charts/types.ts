@@ -1,4 +1,4 @@
-import type { ChartConfiguration } from 'chart.js';
+import type { ChartConfiguration, ChartType } from 'chart.js';
 
 // What a chart is made of, apart from Chart.js itself: the domain builders (lib/chart-data.ts)
 // produce these; the wrapper turns them into a Chart.
@@ -27,4 +27,12 @@ export interface ChartModel {
   table: DataTableModel;
   /** One or two sentences for screen readers: what the chart shows and what stands out. */
   summary: string;
+}
+
+declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the declaration merges with Chart.js's own, which has this parameter
+  interface PluginOptionsByType<TType extends ChartType> {
+    /** Horizontal bands behind a line chart, one per level of the criterion's table (charts/setup.ts). */
+    levelBands?: { bands: Band[] } | false;
+  }
 }

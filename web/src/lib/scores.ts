@@ -40,6 +40,11 @@ export function tone(cell: ScoreCell | undefined, criterion: Criterion): Tone {
   return misses.at(-1)?.label === cell.level ? 'error' : 'warning';
 }
 
+/** DSFR badge classes for a tone (grey is DSFR's default badge). */
+export function badgeClass(t: Tone, small = true): string {
+  return `fr-badge fr-badge--no-icon obs-badge${small ? ' fr-badge--sm' : ''}${t === 'neutral' ? '' : ` fr-badge--${t}`}`;
+}
+
 export function badgeText(cell: ScoreCell | undefined, criterion: Criterion): string {
   if (!cell || cell.status === 'unmeasurable') return cell?.reason === 'insufficient_answers' ? "Avis insuffisants" : 'Non mesurable';
   if (cell.status === 'not_applicable') return 'Non applicable';
