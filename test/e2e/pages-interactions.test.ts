@@ -49,7 +49,7 @@ describe('a procedure’s page', () => {
       expect(await satisfaction.locator('td').nth(0).textContent()).toMatch(/\S/);
       await online.getByRole('link', { name: /Voir/ }).click();
       const proof = page.locator('section.obs-proof', { has: page.locator('#preuve-online') });
-      expect(await proof.textContent()).toMatch(/Page visitée\s*http:\/\/x\.test\//);
+      await expect.poll(() => proof.textContent()).toMatch(/Page visitée\s*http:\/\/x\.test\//);
       expect(await proof.textContent()).toMatch(/valeur retenue pour l’édition/);
       expect(await page.locator('main').textContent()).toMatch(/Observations récentes/);
     });
@@ -99,7 +99,7 @@ describe('a ministry’s synthesis', () => {
       await bars.locator('summary').click();
       expect(await bars.locator('thead th').allTextContents()).toEqual(['Édition', 'Oui', 'Partiel', 'Non', 'Démarche proactive', 'Démarches mesurées', 'Non mesurables']);
       expect(await bars.locator('tbody th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
-      expect(await page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
+      await expect.poll(() => page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
     });
   });
 });

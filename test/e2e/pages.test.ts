@@ -30,6 +30,7 @@ describe('dashboard pages', () => {
       await withPage(dashboard, path, width, async (page, errors) => {
         await expect.poll(() => page.locator('main h1').textContent()).toMatch(heading);
         await expect.poll(() => page.locator('main [role="status"]', { hasText: /^Chargement/ }).count()).toBe(0);
+        await page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]')); // every row drawn
         await expect.poll(() => page.title()).toMatch(title);
         expect(await page.title()).toMatch(/— Observatoire de la qualité des démarches en ligne$/);
         // Charts are drawn once scrolled to (their chunk loaded), and their table alternatives are open for axe.

@@ -11,11 +11,20 @@ import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
 const dashboard = useDashboard();
 
 const count = (page: Page) => page.getByTestId('result-count').textContent();
-const rowIds = (page: Page) => page.locator('main tbody tr[data-procedure-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-procedure-id'))));
-const titles = (page: Page) => page.locator('main tbody tr[data-procedure-id] th').allTextContents();
+/** Rows are drawn a dozen at a time: wait until the table no longer says it is busy. */
+const settled = (page: Page) => page.waitForFunction(() => !document.querySelector('main [aria-busy="true"]'));
+const rowIds = async (page: Page) => {
+  await settled(page);
+  return page.locator('main tbody tr[data-procedure-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-procedure-id'))));
+};
+const titles = async (page: Page) => {
+  await settled(page);
+  return page.locator('main tbody tr[data-procedure-id] th').allTextContents();
+};
 
 /** The tone of each row's badge in a column, by the column's header text. */
 async function columnTones(page: Page, header: string): Promise<string[]> {
+  await settled(page);
   const headers = await page.locator('main thead th').allTextContents();
   const index = headers.findIndex((h) => h.startsWith(header));
   expect(index, `column ${header}`).toBeGreaterThan(0);
@@ -143,6 +152,7 @@ describe('the editions table', () => {
       await expect.poll(() => count(page)).toMatch(/^36/);
       expect(await page.locator('main table').count()).toBe(0);
       const cards = page.locator('main .obs-card');
+      await settled(page);
       expect(await cards.count()).toBe(36);
       expect(await cards.first().locator('dt').count()).toBe(9);
       await cards.first().getByRole('link').click();

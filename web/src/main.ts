@@ -11,7 +11,6 @@ import '@gouvfr/dsfr/dist/component/footer/footer.main.min.css';
 import '@gouvfr/dsfr/dist/component/table/table.main.min.css';
 import '@gouvfr/dsfr/dist/component/badge/badge.main.min.css';
 import '@gouvfr/dsfr/dist/component/callout/callout.main.min.css';
-import '@gouvfr/dsfr/dist/component/summary/summary.main.min.css';
 import '@gouvfr/dsfr/dist/component/alert/alert.main.min.css';
 import '@gouvfr/dsfr/dist/component/breadcrumb/breadcrumb.main.min.css';
 import '@gouvfr/dsfr/dist/component/form/form.main.min.css';
