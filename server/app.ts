@@ -17,6 +17,7 @@ import editionsRoutes from './routes/api/editions.ts';
 import exportsRoutes from './routes/api/exports.ts';
 import groupsRoutes from './routes/api/groups.ts';
 import etag from '@fastify/etag';
+import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
 
 export interface AppInfo {
@@ -60,6 +61,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   });
   fastify.addSchema(ErrorResponse);
   await fastify.register(etag, { weak: true });
+  // Answers built per request (the catalogue, a procedure's page, CSV exports) are compressed on
+  // the fly; cached edition answers and built assets arrive compressed already and are left alone.
+  await fastify.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
   if (opts.rateLimitPerMinute) {
     await fastify.register(rateLimit, {
       max: opts.rateLimitPerMinute,

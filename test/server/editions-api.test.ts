@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createDemoDb } from '../helpers/db.ts';
 import { buildTestApp } from '../helpers/server.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
@@ -132,6 +133,30 @@ describe('GET /api/editions/:slug/groups', () => {
     const online = body.items.find((g: { slug: string }) => g.slug === 'interieur').scores.find((s: { criterion: string }) => s.criterion === 'online');
     expect(Object.keys(online.levels)).toEqual(['Oui', 'Partiel', 'Non', 'Démarche proactive']);
     expect(Object.values(online.levels as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(online.measured);
+  });
+});
+
+describe('compression', () => {
+  it('sends a cached edition answer compressed in the encoding the client prefers, the same bytes once decoded', async () => {
+    const url = '/api/editions/2026-T3/procedures?limit=50';
+    const plain = await app.inject(url);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['vary']).toMatch(/accept-encoding/i);
+    expect(br.rawPayload.length).toBeLessThan(plain.rawPayload.length / 5);
+    expect(brotliDecompressSync(br.rawPayload).equals(plain.rawPayload)).toBe(true);
+    const gzip = await app.inject({ url, headers: { 'accept-encoding': 'gzip;q=1, br;q=0' } });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).equals(plain.rawPayload)).toBe(true);
+    expect(br.headers['etag']).toBe(plain.headers['etag']);
+    expect((await app.inject({ url, headers: { 'accept-encoding': 'br', 'if-none-match': plain.headers['etag'] as string } })).statusCode).toBe(304);
+  });
+
+  it('compresses answers built per request too (a procedure, a CSV export)', async () => {
+    const res = await app.inject({ url: '/api/editions/2026-T3/export.csv', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(res.rawPayload).toString('utf8')).toMatch(/^edition,procedure_id,title,/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvStream, neutralize, wideColumns } from '../../server/services/exports.ts';
 import { methodologyV1 } from '../../methodology/index.ts';
+import { negotiateEncoding } from '../../server/services/response-cache.ts';
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   let out = '';
@@ -43,5 +44,20 @@ describe('CSV quoting (RFC 4180)', () => {
       expect(rows.map((r) => r.v)).toEqual(tricky);
       expect(rows.map((r) => r.n)).toEqual(tricky.map((_, i) => (sep === 'comma' ? `${i}.5` : `${i},5`)));
     }
+  });
+});
+
+describe('negotiateEncoding', () => {
+  it.each([
+    ['gzip, deflate, br', 5000, 'br'],
+    ['gzip', 5000, 'gzip'],
+    ['br;q=0, gzip', 5000, 'gzip'],
+    ['br;q=0.0', 5000, 'identity'],
+    ['*', 5000, 'gzip'],
+    ['identity', 5000, 'identity'],
+    [undefined, 5000, 'identity'],
+    ['br', 200, 'identity'],
+  ] as const)('picks for "%s" and %d bytes: %s', (header, size, encoding) => {
+    expect(negotiateEncoding(header, size)).toBe(encoding);
   });
 });

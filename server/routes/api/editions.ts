@@ -1,5 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   editionTable,
   findPublishedEdition,
@@ -10,6 +10,7 @@ import {
   type Edition,
 } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
+import { sendAnswer } from './answer.ts';
 import { EditionSlug, EditionSummary, GroupSynthesisSchema, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
 
 
@@ -31,11 +32,10 @@ function cacheable(reply: FastifyReply, slug: string): void {
 
 const responses = new ResponseCache();
 
-/** Sends a cached serialization (keyed by edition and query), with its ETag. */
-function sendCached(reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply {
-  const { body, etag } = responses.get(key, build);
+/** Sends a cached serialization (keyed by edition and query), with its ETag, compressed once if the client accepts it. */
+function sendCached(request: FastifyRequest, reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply {
   cacheable(reply, slug);
-  return reply.header('etag', etag).type('application/json; charset=utf-8').send(body);
+  return sendAnswer(request, reply, responses.get(key, build));
 }
 
 const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -72,7 +72,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
-      return sendCached(reply, request.params.slug, `edition|${edition.id}`, () => {
+      return sendCached(request, reply, request.params.slug, `edition|${edition.id}`, () => {
         const previous = previousPublishedEdition(fastify.db, edition);
         const table = editionTable(fastify.db, edition);
         const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
@@ -125,7 +125,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
       const { limit = 50, offset = 0, ...query } = request.query;
-      return sendCached(reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
+      return sendCached(request, reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
         const rows = queryRows(editionTable(fastify.db, edition), query);
         return {
           edition: edition.slug,
@@ -152,7 +152,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
-      return sendCached(reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
+      return sendCached(request, reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
         const previous = previousPublishedEdition(fastify.db, edition);
         const table = editionTable(fastify.db, edition);
         return {

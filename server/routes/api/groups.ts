@@ -1,6 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { editionTable, groupSyntheses, listPublishedEditions } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
+import { sendAnswer } from './answer.ts';
 import { GroupScoreSchema, GroupSlug, errorResponses } from '../../schemas.ts';
 
 const responses = new ResponseCache(200);
@@ -36,7 +37,7 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const count = request.query.editions ?? 5;
       const published = listPublishedEditions(fastify.db).slice(0, count).reverse();
       const key = `${by}|${slug}|${published.map((e) => e.id).join(',')}`;
-      const { body, etag } = responses.get(key, () => {
+      const answer = responses.get(key, () => {
         let name: string | null = null;
         let target = 0.8;
         const history = published.flatMap((edition) => {
@@ -49,8 +50,8 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         });
         return name === null ? null : { by, slug, name, target, editions: history };
       });
-      if (body.toString() === 'null') return reply.notFound(`no ${by} "${slug}" in the published editions`);
-      return reply.header('etag', etag).header('cache-control', 'public, max-age=60').type('application/json; charset=utf-8').send(body);
+      if (answer.body.toString() === 'null') return reply.notFound(`no ${by} "${slug}" in the published editions`);
+      return sendAnswer(request, reply.header('cache-control', 'public, max-age=60'), answer);
     },
   );
 };
