@@ -30,6 +30,8 @@ export default defineConfig({
     // Raw kB. The budget that matters is gzip (first view ≤ 150 KB, measured by `npm run bench`);
     // Chart.js is a chunk of its own, loaded by the pages that draw a chart.
     chunkSizeWarningLimit: 260,
+    // The bundler's timing report is for whoever profiles the build, not for every `npm start`.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000' },
