@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudiences, formatVolume, formatWithUnit, groupByMinistry, levelRanges, meanCoverage, quarterLabel } from '../../web/src/lib/format.ts';
+import { formatAudiences, formatVolume, formatWithUnit, levelRanges, meanCoverage, ministriesWithAdministrations, quarterLabel } from '../../web/src/lib/format.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 
 describe('formatVolume', () => {
@@ -66,11 +66,14 @@ describe('formatAudiences', () => {
   });
 });
 
-describe('groupByMinistry', () => {
-  it('keeps the order in which ministries first appear and the order of items within one', () => {
-    const item = (id: number, slug: string) => ({ id, ministry: { slug, name: slug.toUpperCase() } });
-    const groups = groupByMinistry([item(1, 'b'), item(2, 'a'), item(3, 'b')]);
-    expect(groups.map((g) => [g.slug, g.items.map((i) => i.id)])).toEqual([['b', [1, 3]], ['a', [2]]]);
+describe('ministriesWithAdministrations', () => {
+  it('lists ministries and, within each, administrations once, in French alphabetical order', () => {
+    const item = (ministry: string, administration: string) => ({ ministry: { slug: ministry, name: ministry }, administration: { slug: administration, name: administration } });
+    const list = ministriesWithAdministrations([item('Justice', 'Tribunaux'), item('Économie', 'Urssaf'), item('Justice', 'Casier'), item('Économie', 'Urssaf')]);
+    expect(list.map((m) => [m.name, m.administrations.map((a) => a.name)])).toEqual([
+      ['Économie', ['Urssaf']],
+      ['Justice', ['Casier', 'Tribunaux']],
+    ]);
   });
 });
 

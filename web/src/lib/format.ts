@@ -81,26 +81,6 @@ export function levelRanges(criterion: Criterion): { label: string; goal: boolea
   }
 }
 
-export interface MinistryGroup<T> {
-  slug: string;
-  name: string;
-  items: T[];
-}
-
-/** Groups items by ministry, keeping the order in which ministries first appear. */
-export function groupByMinistry<T extends { ministry: { slug: string; name: string } }>(items: readonly T[]): MinistryGroup<T>[] {
-  const groups = new Map<string, MinistryGroup<T>>();
-  for (const item of items) {
-    let group = groups.get(item.ministry.slug);
-    if (!group) {
-      group = { slug: item.ministry.slug, name: item.ministry.name, items: [] };
-      groups.set(item.ministry.slug, group);
-    }
-    group.items.push(item);
-  }
-  return [...groups.values()];
-}
-
 const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 export function formatDate(iso: string): string {
