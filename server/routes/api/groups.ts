@@ -5,6 +5,8 @@ import { sendAnswer } from './answer.ts';
 import { GroupScoreSchema, GroupSlug, errorResponses } from '../../schemas.ts';
 
 const responses = new ResponseCache(200);
+/** What the cache holds for a group no published edition knows. */
+const NOT_FOUND = Buffer.from('null');
 
 /** One group (a ministry, an administration or the whole observatory) across the latest published editions. */
 const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -50,7 +52,7 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         });
         return name === null ? null : { by, slug, name, target, editions: history };
       });
-      if (answer.body.toString() === 'null') return reply.notFound(`no ${by} "${slug}" in the published editions`);
+      if (answer.body.equals(NOT_FOUND)) return reply.notFound(`no ${by} "${slug}" in the published editions`);
       return sendAnswer(request, reply.header('cache-control', 'public, max-age=60'), answer);
     },
   );

@@ -23,13 +23,16 @@ export class ApiError extends Error {
 }
 
 // Published editions never change: an answer fetched once serves every later visit in the session
-// (back and forth between the table and a procedure costs no request). Failures are not kept.
+// (back and forth between the table and a procedure costs no request). Failures are not kept; the
+// oldest answer goes past 100, so a long session of searches does not grow without bound.
 const answers = new Map<string, Promise<unknown>>();
+const MAX_ANSWERS = 100;
 
 function getJson<T>(path: string): Promise<T> {
   let answer = answers.get(path);
   if (!answer) {
     answer = fetchJson(path);
+    if (answers.size >= MAX_ANSWERS) answers.delete(answers.keys().next().value!);
     answers.set(path, answer);
     answer.catch(() => answers.delete(path));
   }
