@@ -5,6 +5,7 @@ import { CHECKS, type Check } from './checks/index.ts';
 import type { CheckOutcome, Crawler } from './crawler.ts';
 import { finishRun, startRun } from './runs.ts';
 import { TOOL_VERSION } from './version.ts';
+import { recordRegressions } from './alerts.ts';
 
 export interface CrawlOptions {
   procedureIds?: number[];
@@ -70,6 +71,9 @@ export async function crawl(db: Db, crawler: Crawler, options: CrawlOptions): Pr
 export function writeObservations(db: Db, runId: number | null, procedureId: number, outcomes: CheckOutcome[], at?: Date): void {
   if (outcomes.length === 0) return;
   db.transaction((tx) => {
+    // Compared with the previous measurements before these are written: a fall is an alert,
+    // written in the same transaction (the outbox), so a kill loses neither or both.
+    recordRegressions(tx, procedureId, outcomes.map((o) => ({ criterion: o.criterion, status: o.status, value: o.value ?? null, answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null })), at ?? outcomes[0]!.observedAt);
     tx.insert(observations)
       .values(
         outcomes.map((o) => ({

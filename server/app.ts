@@ -19,16 +19,34 @@ import groupsRoutes from './routes/api/groups.ts';
 import etag from '@fastify/etag';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
+import auth from './auth/plugin.ts';
+import sessionRoutes from './routes/api/session.ts';
+import teamRoutes from './routes/api/team.ts';
+import adminRoutes from './routes/api/admin.ts';
+import feedsRoutes from './routes/api/feeds.ts';
+import type { RecheckQueue } from '../jobs/rechecks.ts';
+import type { WebhookOutbox } from '../jobs/outbox.ts';
 
 export interface AppInfo {
   version: string;
   demo: boolean;
 }
 
+export interface AuthSettings {
+  /** The dashboard's public address: links in feeds and webhooks; https makes cookies Secure. */
+  publicUrl: string;
+  /** Webhooks may target loopback and private addresses, over http (demo, tests). */
+  allowPrivateWebhooks: boolean;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
     appInfo: AppInfo;
+    authOptions: AuthSettings;
+    /** The re-check worker; absent, re-checks wait in the queue for a server that has one. */
+    rechecks: RecheckQueue | null;
+    outbox: WebhookOutbox | null;
   }
 }
 
@@ -37,8 +55,11 @@ export interface AppOptions {
   appInfo: AppInfo;
   /** Folder of the built dashboard; the API works without it. */
   webRoot?: string;
-  /** API requests per minute per client; 0 or absent: no limit. */
+  /** API requests per minute per client; 0 or absent: no limit (login stays limited). */
   rateLimitPerMinute?: number;
+  auth?: Partial<AuthSettings>;
+  rechecks?: RecheckQueue;
+  outbox?: WebhookOutbox;
 }
 
 export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
@@ -47,6 +68,10 @@ export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
 const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   fastify.decorate('db', opts.db);
   fastify.decorate('appInfo', opts.appInfo);
+  const authOptions: AuthSettings = { publicUrl: opts.auth?.publicUrl ?? 'http://127.0.0.1:3000', allowPrivateWebhooks: opts.auth?.allowPrivateWebhooks ?? opts.appInfo.demo };
+  fastify.decorate('authOptions', authOptions);
+  fastify.decorate('rechecks', opts.rechecks ?? null);
+  fastify.decorate('outbox', opts.outbox ?? null);
 
   await fastify.register(sensible);
   await fastify.register(helmet, {
@@ -64,9 +89,11 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   // Answers built per request (the catalogue, a procedure's page, CSV exports) are compressed on
   // the fly; cached edition answers and built assets arrive compressed already and are left alone.
   await fastify.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
-  if (opts.rateLimitPerMinute) {
+  // Always registered: login and password change carry their own limit even when the API has none.
+  {
     await fastify.register(rateLimit, {
-      max: opts.rateLimitPerMinute,
+      global: !!opts.rateLimitPerMinute,
+      max: opts.rateLimitPerMinute || 1000,
       timeWindow: '1 minute',
       // Only the API is limited; the dashboard's static files are not.
       allowList: (request) => !request.url.startsWith('/api/'),
@@ -87,12 +114,17 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
         { name: 'catalogue', description: 'The procedures the observatory follows' },
         { name: 'editions', description: 'Published quarterly editions: tables and syntheses' },
         { name: 'data', description: 'CSV exports, data dictionary, data package' },
+        { name: 'alerts', description: 'Public Atom feeds of regressions and publications, per ministry' },
+        { name: 'accounts', description: 'Log in and out (httpOnly session cookie), change password; every state-changing request carries the x-csrf-token header' },
+        { name: 'ministry teams', description: "A team's procedures, declarations, watchlist, re-checks and webhooks (login required)" },
+        { name: 'operators', description: 'Accounts, drafts, publication, crawl runs (operator role)' },
       ],
     },
   });
   await fastify.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   setErrorHandling(fastify);
+  await fastify.register(auth, { secureCookies: authOptions.publicUrl.startsWith('https:') });
 
   await fastify.register(
     async (api) => {
@@ -102,6 +134,10 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       await api.register(editionsRoutes);
       await api.register(exportsRoutes);
       await api.register(groupsRoutes);
+      await api.register(feedsRoutes);
+      await api.register(sessionRoutes);
+      await api.register(teamRoutes);
+      await api.register(adminRoutes);
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: '/api' },

@@ -113,3 +113,30 @@ export const ProcedureFilters = {
   sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'volume' })),
   dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
 };
+
+export const authErrors = {
+  400: Type.Ref('ErrorResponse'),
+  401: Type.Ref('ErrorResponse'),
+  403: Type.Ref('ErrorResponse'),
+  404: Type.Ref('ErrorResponse'),
+  409: Type.Ref('ErrorResponse'),
+  429: Type.Ref('ErrorResponse'),
+  500: Type.Ref('ErrorResponse'),
+};
+
+export const ScopeSchema = Type.Object({
+  ministries: Type.Array(Type.String(), { description: 'Ministry slugs.' }),
+  administrations: Type.Array(Type.String(), { description: 'Administration slugs.' }),
+});
+
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.Union([Type.Literal('operator'), Type.Literal('team')]),
+  scope: ScopeSchema,
+  lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  disabled: Type.Boolean(),
+  lastLoginAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});

@@ -3,10 +3,16 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import app, { type AppOptions } from './app.ts';
 
 /** Builds the Fastify instance with the app registered; the caller listens (serve) or injects (tests). */
-export async function buildServer(options: AppOptions & { logLevel?: string }): Promise<FastifyInstance> {
-  const { logLevel = 'info', ...appOptions } = options;
+export async function buildServer(options: AppOptions & { logLevel?: string; logStream?: NodeJS.WritableStream }): Promise<FastifyInstance> {
+  const { logLevel = 'info', logStream, ...appOptions } = options;
   const fastify = Fastify({
-    logger: { level: logLevel },
+    // Nothing secret in logs: request lines carry method and URL only (no header, no body), and
+    // should a header ever be logged, cookies and tokens are masked.
+    logger: {
+      level: logLevel,
+      ...(logStream ? { stream: logStream } : {}),
+      redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.passwordHash'], censor: '[masqué]' },
+    },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Request lines ("incoming request", "request completed") are info-level: keep them for debugging only.

@@ -6,3 +6,5 @@ export * from './observations.ts';
 export * from './probes.ts';
 export * from './declarations.ts';
 export * from './editions.ts';
+export * from './accounts.ts';
+export * from './alerts.ts';

@@ -16,6 +16,7 @@ import {
   type Source,
 } from '../../methodology/index.ts';
 import { changeSince } from './change.ts';
+import { recordEditionPublished } from '../alerts.ts';
 
 export class EditionError extends Error {
   override name = 'EditionError';
@@ -24,7 +25,7 @@ export class EditionError extends Error {
 /** Criteria measured by page checks, and by the survey: their latest observation in the quarter counts. */
 const OBSERVED = ['online', 'auth', 'handicap', 'dlnuf', 'mobile', 'a11y_auto', 'satisfaction', 'simplicity', 'help_reachable', 'help_efficient'];
 const SURVEY = new Set(['satisfaction', 'simplicity', 'help_reachable', 'help_efficient']);
-const PROACTIVE = 'Démarche proactive';
+export const PROACTIVE = 'Démarche proactive';
 
 export interface ScoreRow extends ResolvedValue {
   procedureId: number;
@@ -43,8 +44,8 @@ export interface CloseSummary {
   changes: Record<string, number>;
 }
 
-type Observation = typeof observations.$inferSelect;
-type Declaration = typeof declarations.$inferSelect;
+export type Observation = typeof observations.$inferSelect;
+export type Declaration = typeof declarations.$inferSelect;
 
 /**
  * Builds (or rebuilds) the draft edition of a quarter: one resolved value per procedure ×
@@ -120,7 +121,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   for (const procedureId of members) {
     for (const criterion of methodology.criteria) {
       const key = `${procedureId}:${criterion.slug}`;
-      const picked = pick(criterion, latest.get(key), declared.get(key), probes.get(procedureId));
+      const picked = pickValue(criterion, latest.get(key), declared.get(key), probes.get(procedureId));
       const resolved = safeResolve(criterion, picked.raw);
       const change = changeSince(criterion, previousScores.get(key), resolved);
       scores.push({ ...resolved, procedureId, criterion: criterion.slug, source: picked.source, observationId: picked.observationId, declarationId: picked.declarationId, change });
@@ -182,6 +183,7 @@ export function publishEdition(db: Db, slug: string, now = new Date()): { editio
     if (!edition) throw new EditionError(`no draft edition ${slug}: close it first (observatoire edition close ${slug})`);
     if (edition.status === 'published') throw new EditionError(`${slug} is already published: a published edition never changes`);
     tx.update(editions).set({ status: 'published', publishedAt: now }).where(eq(editions.id, edition.id)).run();
+    recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };
   });
 }
@@ -193,14 +195,15 @@ function previousEdition(db: Db, before: Date, previousSlug: string) {
   );
 }
 
-interface Picked {
+export interface Picked {
   raw: RawValue;
   source: Source | null;
   observationId: number | null;
   declarationId: number | null;
 }
 
-function pick(
+/** The value a criterion takes from what was observed, declared and probed: measured wins, a declaration fills the rest. */
+export function pickValue(
   criterion: Criterion,
   observation: Observation | undefined,
   declaration: Declaration | undefined,
@@ -243,7 +246,7 @@ function pick(
 }
 
 /** A value the methodology cannot place is reported, not allowed to break the edition. */
-function safeResolve(criterion: Criterion, raw: RawValue): ResolvedValue {
+export function safeResolve(criterion: Criterion, raw: RawValue): ResolvedValue {
   try {
     return resolveValue(criterion, raw);
   } catch (err) {

@@ -1,6 +1,6 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { editions, editionScores, observations } from '../../db/schema/index.ts';
+import { declarations, editions, editionScores, observations } from '../../db/schema/index.ts';
 import { scoreColumns } from './editions.ts';
 
 /** A procedure's scores in every published edition, oldest first. */
@@ -42,3 +42,33 @@ export function latestObservations(db: Db, procedureId: number, recent = 30) {
   return { latest: [...latest.values()].map(shape), recent: rows.slice(0, recent).map(shape) };
 }
 
+
+/**
+ * The declarations behind a procedure's published scores: value, justification, date and who
+ * (the role, not the person: a team's members are not named publicly).
+ */
+export function publishedDeclarations(db: Db, procedureId: number) {
+  const used = db
+    .selectDistinct({ id: editionScores.declarationId })
+    .from(editionScores)
+    .innerJoin(editions, and(eq(editions.id, editionScores.editionId), eq(editions.status, 'published')))
+    .where(and(eq(editionScores.procedureId, procedureId), isNotNull(editionScores.declarationId)))
+    .all()
+    .map((r) => r.id!);
+  if (used.length === 0) return [];
+  return db
+    .select()
+    .from(declarations)
+    .where(inArray(declarations.id, used))
+    .orderBy(desc(declarations.declaredAt))
+    .all()
+    .map((d) => ({
+      id: d.id,
+      criterion: d.criterion,
+      value: d.valueNum ?? d.valueText,
+      answers: d.answers,
+      justification: d.justification,
+      declaredAt: d.declaredAt.toISOString(),
+      declaredBy: d.userId === null ? 'observatoire' : 'équipe ministérielle',
+    }));
+}

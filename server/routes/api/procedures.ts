@@ -6,7 +6,7 @@ import {
   ministryExists,
   type ProcedureListItem,
 } from '../../services/catalogue.ts';
-import { latestObservations, procedureHistory } from '../../services/procedure-detail.ts';
+import { latestObservations, procedureHistory, publishedDeclarations } from '../../services/procedure-detail.ts';
 import { Procedure, errorResponses } from '../../schemas.ts';
 
 const Observation = Type.Object({
@@ -76,6 +76,18 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
               latest: Type.Array(Observation, { description: 'The latest observation of each criterion.' }),
               recent: Type.Array(Observation, { description: 'The 30 most recent observations.' }),
             }),
+            declarations: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                criterion: Type.String(),
+                value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+                answers: Type.Union([Type.Integer(), Type.Null()]),
+                justification: Type.String(),
+                declaredAt: Type.String({ format: 'date-time' }),
+                declaredBy: Type.String({ description: '"équipe ministérielle" or "observatoire": people are not named publicly.' }),
+              }),
+              { description: 'The declarations behind published scores (source "declared"), with their justification; a score links to one by declarationId.' },
+            ),
           }),
           ...errorResponses,
         },
@@ -84,7 +96,7 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const procedure = getProcedure(fastify.db, request.params.id);
       if (!procedure) return reply.notFound(`no procedure with id ${request.params.id}`);
-      return { ...toApi(procedure), editions: procedureHistory(fastify.db, procedure.id), observations: latestObservations(fastify.db, procedure.id) };
+      return { ...toApi(procedure), editions: procedureHistory(fastify.db, procedure.id), observations: latestObservations(fastify.db, procedure.id), declarations: publishedDeclarations(fastify.db, procedure.id) };
     },
   );
 };

@@ -1,0 +1,141 @@
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
+import { criterionBySlug, currentMethodology, resolveValue, MethodologyError, type ResolvedValue } from '../methodology/index.ts';
+import { changeSince } from './editions/change.ts';
+
+// Alerts: a regression found by a crawl, an edition published. Each is written in the
+// transaction of what caused it, with one pending delivery per webhook that should hear of it:
+// the outbox the webhook worker drains (jobs/outbox.ts). Atom feeds read the same table.
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type Writer = Db | Tx;
+
+export interface NewObservation {
+  criterion: string;
+  status: string;
+  value: number | string | null;
+  answers?: number | null;
+}
+
+function resolved(criterionSlug: string, o: { status: string; value: number | string | null; answers?: number | null }): ResolvedValue | null {
+  const criterion = criterionBySlug(currentMethodology, criterionSlug);
+  if (!criterion || o.status !== 'measured' || o.value === null) return null;
+  try {
+    return resolveValue(criterion, { state: 'measured', value: o.value, answers: o.answers ?? undefined });
+  } catch (err) {
+    if (err instanceof MethodologyError) return null;
+    throw err;
+  }
+}
+
+function levelWords(r: ResolvedValue): string | null {
+  return r.level ?? (r.value === null ? null : String(r.value));
+}
+
+/**
+ * Compares a procedure's new measurements with its previous measured ones (before they are
+ * written) and, when one fell, records a regression alert. Call it inside the transaction that
+ * writes the observations.
+ */
+export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObservation[], now: Date): number | null {
+  const regressions: NonNullable<AlertPayload['regressions']> = [];
+  for (const o of fresh) {
+    const after = resolved(o.criterion, o);
+    if (!after) continue;
+    const previous = tx
+      .select({ status: observations.status, valueNum: observations.valueNum, valueText: observations.valueText, answers: observations.answers })
+      .from(observations)
+      .where(and(eq(observations.procedureId, procedureId), eq(observations.criterion, o.criterion), eq(observations.status, 'measured')))
+      .orderBy(desc(observations.observedAt), desc(observations.id))
+      .get();
+    if (!previous) continue;
+    const before = resolved(o.criterion, { status: previous.status, value: previous.valueNum ?? previous.valueText, answers: previous.answers });
+    if (!before) continue;
+    const criterion = criterionBySlug(currentMethodology, o.criterion)!;
+    if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before), after: levelWords(after) });
+  }
+  if (regressions.length === 0) return null;
+  const p = tx
+    .select({ title: procedures.title, ministryId: ministries.id, ministry: ministries.name, administrationId: administrations.id, administration: administrations.name })
+    .from(procedures)
+    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+    .where(eq(procedures.id, procedureId))
+    .get();
+  if (!p) return null;
+  const list = regressions.map((r) => `${r.label} : ${r.before ?? '—'} → ${r.after ?? '—'}`).join(' ; ');
+  return recordAlert(tx, {
+    kind: 'regression',
+    procedureId,
+    ministryId: p.ministryId,
+    administrationId: p.administrationId,
+    editionId: null,
+    createdAt: now,
+    payload: {
+      title: `Recul mesuré : ${p.title}`,
+      summary: `${list}.`,
+      procedure: { id: procedureId, title: p.title, ministry: p.ministry, administration: p.administration },
+      regressions,
+      url: `/demarches/${procedureId}`,
+    },
+  });
+}
+
+/** The alert of a publication: every ministry's feed and every webhook hear of it. */
+export function recordEditionPublished(tx: Writer, edition: { id: number; slug: string }, now: Date): number {
+  return recordAlert(tx, {
+    kind: 'edition_published',
+    procedureId: null,
+    ministryId: null,
+    administrationId: null,
+    editionId: edition.id,
+    createdAt: now,
+    payload: {
+      title: `Édition ${edition.slug} publiée`,
+      summary: `L’édition ${edition.slug} de l’observatoire est publiée : les scores du trimestre sont figés.`,
+      edition: { slug: edition.slug, publishedAt: now.toISOString() },
+      url: `/demarches?edition=${edition.slug}`,
+    },
+  });
+}
+
+interface AlertInput {
+  kind: AlertKind;
+  procedureId: number | null;
+  ministryId: number | null;
+  administrationId: number | null;
+  editionId: number | null;
+  createdAt: Date;
+  payload: AlertPayload;
+}
+
+function recordAlert(tx: Writer, input: AlertInput): number {
+  const id = tx.insert(alerts).values(input).returning({ id: alerts.id }).get().id;
+  let targets: { id: number }[];
+  if (input.ministryId === null) {
+    targets = tx.select({ id: webhooks.id }).from(webhooks).where(isNull(webhooks.disabledAt)).all();
+  } else {
+    const ministry = tx.select({ slug: ministries.slug }).from(ministries).where(eq(ministries.id, input.ministryId)).get();
+    const administration = input.administrationId ? tx.select({ slug: administrations.slug }).from(administrations).where(eq(administrations.id, input.administrationId)).get() : undefined;
+    targets = tx
+      .select({ id: webhooks.id })
+      .from(webhooks)
+      .where(
+        and(
+          isNull(webhooks.disabledAt),
+          or(
+            and(eq(webhooks.scopeKind, 'ministry'), eq(webhooks.scopeSlug, ministry?.slug ?? '')),
+            and(eq(webhooks.scopeKind, 'administration'), eq(webhooks.scopeSlug, administration?.slug ?? '')),
+          ),
+        ),
+      )
+      .all();
+  }
+  if (targets.length > 0) {
+    tx.insert(webhookDeliveries)
+      .values(targets.map((w) => ({ webhookId: w.id, alertId: id, status: 'pending' as const, attempts: 0, nextAttemptAt: input.createdAt })))
+      .run();
+  }
+  return id;
+}

@@ -1,0 +1,217 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, eq, inArray, lt, ne, or } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { administrations, ministries, procedures, sessions, users, type Role, type Scope } from '../../db/schema/index.ts';
+import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+
+export const MAX_FAILED_LOGINS = 10;
+export const LOCK_MS = 15 * 60_000;
+/** A session ends after 2 hours without a request, and 12 hours after login whatever happens. */
+export const SESSION_IDLE_MS = 2 * 3600_000;
+export const SESSION_MAX_MS = 12 * 3600_000;
+
+export class AccountError extends Error {
+  override name = 'AccountError';
+  constructor(
+    message: string,
+    readonly statusCode = 400,
+  ) {
+    super(message);
+  }
+}
+
+export type User = typeof users.$inferSelect;
+
+/** What the API and the dashboard see of an account: never its hash. */
+export interface PublicUser {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  scope: Scope;
+  lockedUntil: string | null;
+  disabled: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export function publicUser(u: User): PublicUser {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    scope: u.scope,
+    lockedUntil: u.lockedUntil ? u.lockedUntil.toISOString() : null,
+    disabled: u.disabledAt !== null,
+    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  scope?: Partial<Scope>;
+  password: string;
+}
+
+/** Checks that every scope slug names a ministry or administration; a team member needs one. */
+export function checkScope(db: Db, role: Role, scope: Partial<Scope> = {}): Scope {
+  const result: Scope = { ministries: [...new Set(scope.ministries ?? [])], administrations: [...new Set(scope.administrations ?? [])] };
+  const known = (table: typeof ministries | typeof administrations, slugs: string[]) =>
+    new Set(slugs.length ? db.select({ slug: table.slug }).from(table).where(inArray(table.slug, slugs)).all().map((r) => r.slug) : []);
+  const ministriesFound = known(ministries, result.ministries);
+  const administrationsFound = known(administrations, result.administrations);
+  const unknown = [...result.ministries.filter((s) => !ministriesFound.has(s)).map((s) => `ministère « ${s} »`), ...result.administrations.filter((s) => !administrationsFound.has(s)).map((s) => `administration « ${s} »`)];
+  if (unknown.length) throw new AccountError(`Inconnu(s) : ${unknown.join(', ')}.`);
+  if (role === 'team' && result.ministries.length + result.administrations.length === 0) throw new AccountError('Un membre d’équipe doit être rattaché à au moins un ministère ou une administration.');
+  if (role === 'operator') return { ministries: [], administrations: [] };
+  return result;
+}
+
+export async function createUser(db: Db, input: NewUser, now = new Date()): Promise<User> {
+  const email = input.email.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw new AccountError(`Adresse électronique invalide : « ${input.email} ».`);
+  const name = input.name.trim();
+  if (!name) throw new AccountError('Le nom est obligatoire.');
+  const problem = passwordProblem(input.password, email);
+  if (problem) throw new AccountError(problem);
+  const scope = checkScope(db, input.role, input.scope);
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) throw new AccountError(`Un compte existe déjà pour ${email}.`, 409);
+  const passwordHash = await hashPassword(input.password);
+  return db.insert(users).values({ email, name, role: input.role, scope, passwordHash, createdAt: now, passwordChangedAt: now }).returning().get();
+}
+
+export type LoginOutcome = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; lockedUntil?: Date };
+
+/**
+ * Checks a password. Ten wrong ones in a row lock the account for 15 minutes; during the lock
+ * even the right password is refused. An unknown e-mail costs the same time as a known one.
+ */
+export async function authenticate(db: Db, email: string, password: string, now = new Date()): Promise<LoginOutcome> {
+  const user = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  if (!user) {
+    await verifyPassword(password, DECOY_HASH);
+    return { ok: false, reason: 'invalid' };
+  }
+  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+  const matches = await verifyPassword(password, user.passwordHash);
+  if (!matches) {
+    const failed = user.failedLogins + 1;
+    const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
+    db.update(users).set({ failedLogins: lockedUntil ? 0 : failed, lockedUntil }).where(eq(users.id, user.id)).run();
+    return lockedUntil ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'invalid' };
+  }
+  if (user.disabledAt) return { ok: false, reason: 'disabled' };
+  db.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id)).run();
+  return { ok: true, user };
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createSession(db: Db, userId: number, now = new Date()): { token: string; csrfToken: string } {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  // Expired sessions go when someone logs in: the table stays small without a job.
+  db.delete(sessions).where(or(lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)), lt(sessions.createdAt, new Date(now.getTime() - SESSION_MAX_MS)))).run();
+  db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, lastSeenAt: now }).run();
+  return { token, csrfToken };
+}
+
+/** The session's user, if the session is alive and the account usable; touches the session. */
+export function findSession(db: Db, token: string, now = new Date()): { user: User; csrfToken: string; tokenHash: string } | null {
+  const tokenHash = hashToken(token);
+  const row = db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.tokenHash, tokenHash)).get();
+  if (!row) return null;
+  const expired = now.getTime() - row.sessions.lastSeenAt.getTime() > SESSION_IDLE_MS || now.getTime() - row.sessions.createdAt.getTime() > SESSION_MAX_MS;
+  if (expired || row.users.disabledAt) {
+    db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    return null;
+  }
+  // Written at most once a minute: reading pages does not turn into a write per request.
+  if (now.getTime() - row.sessions.lastSeenAt.getTime() > 60_000) db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+  return { user: row.users, csrfToken: row.sessions.csrfToken, tokenHash };
+}
+
+export function endSession(db: Db, tokenHash: string): void {
+  db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+}
+
+/** Changes a password after checking the current one; every other session of the account ends. */
+export async function changePassword(db: Db, user: User, current: string, next: string, keepSession: string, now = new Date()): Promise<void> {
+  if (!(await verifyPassword(current, user.passwordHash))) throw new AccountError('Le mot de passe actuel est incorrect.', 403);
+  const problem = passwordProblem(next, user.email);
+  if (problem) throw new AccountError(problem);
+  if (current === next) throw new AccountError("Le nouveau mot de passe doit être différent de l'actuel.");
+  const passwordHash = await hashPassword(next);
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id)).run();
+    tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keepSession))).run();
+  });
+}
+
+export interface UserChanges {
+  name?: string;
+  scope?: Partial<Scope>;
+  disabled?: boolean;
+  unlock?: boolean;
+  password?: string;
+}
+
+/** An operator's changes to an account; disabling or resetting a password ends its sessions. */
+export async function updateUser(db: Db, id: number, changes: UserChanges, now = new Date()): Promise<User> {
+  const user = db.select().from(users).where(eq(users.id, id)).get();
+  if (!user) throw new AccountError(`Aucun compte n° ${id}.`, 404);
+  const set: Partial<User> = {};
+  if (changes.name !== undefined) {
+    if (!changes.name.trim()) throw new AccountError('Le nom est obligatoire.');
+    set.name = changes.name.trim();
+  }
+  if (changes.scope) set.scope = checkScope(db, user.role, changes.scope);
+  if (changes.disabled !== undefined) set.disabledAt = changes.disabled ? (user.disabledAt ?? now) : null;
+  if (changes.unlock) Object.assign(set, { lockedUntil: null, failedLogins: 0 });
+  if (changes.password !== undefined) {
+    const problem = passwordProblem(changes.password, user.email);
+    if (problem) throw new AccountError(problem);
+    Object.assign(set, { passwordHash: await hashPassword(changes.password), passwordChangedAt: now, lockedUntil: null, failedLogins: 0 });
+  }
+  return db.transaction((tx) => {
+    const updated = Object.keys(set).length ? tx.update(users).set(set).where(eq(users.id, id)).returning().get() : user;
+    if (changes.disabled || changes.password !== undefined) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+    return updated;
+  });
+}
+
+export function listUsers(db: Db): User[] {
+  return db.select().from(users).orderBy(asc(users.role), asc(users.email)).all();
+}
+
+/** The procedures (ids) a user answers for: all of them for an operator. */
+export function procedureIdsInScope(db: Db, user: User): number[] {
+  const query = db
+    .select({ id: procedures.id })
+    .from(procedures)
+    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+    .innerJoin(ministries, eq(ministries.id, administrations.ministryId));
+  if (user.role === 'operator') return query.all().map((r) => r.id);
+  const { ministries: m, administrations: a } = user.scope;
+  const conditions = [m.length ? inArray(ministries.slug, m) : undefined, a.length ? inArray(administrations.slug, a) : undefined].filter((c) => c !== undefined);
+  if (conditions.length === 0) return [];
+  return query.where(or(...conditions)).all().map((r) => r.id);
+}
+
+export function canAccessProcedure(db: Db, user: User, procedureId: number): boolean {
+  if (user.role === 'operator') return true;
+  const row = db
+    .select({ ministry: ministries.slug, administration: administrations.slug })
+    .from(procedures)
+    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+    .where(eq(procedures.id, procedureId))
+    .get();
+  return !!row && (user.scope.ministries.includes(row.ministry) || user.scope.administrations.includes(row.administration));
+}

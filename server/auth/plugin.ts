@@ -1,0 +1,118 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import cookie from '@fastify/cookie';
+import { findSession, type User } from './accounts.ts';
+
+// Sessions and CSRF for the ministry teams' and operators' spaces.
+// - The session cookie is httpOnly, SameSite=Strict, Secure when the public address is https;
+//   it holds a random token whose SHA-256 is the session's key.
+// - Every state-changing request under /api (any method but GET/HEAD/OPTIONS) needs a session
+//   (else 401) and the session's CSRF token in `x-csrf-token` (else 403): the synchronizer token
+//   pattern. Login, the one state change without a session, checks a pre-session token against
+//   its cookie instead (double submit). A cross-site Origin is refused outright.
+
+export const SESSION_COOKIE = 'obs_session';
+export const LOGIN_CSRF_COOKIE = 'obs_login_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+    session: { tokenHash: string; csrfToken: string } | null;
+  }
+}
+
+export interface AuthOptions {
+  /** Cookies marked Secure (the dashboard is served over https). */
+  secureCookies: boolean;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const LOGIN_ROUTE = '/api/session';
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
+  await fastify.register(cookie);
+  fastify.decorateRequest('user', null);
+  fastify.decorateRequest('session', null);
+
+  const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, secure: opts.secureCookies, path: '/' };
+  fastify.decorateReply('setSessionCookie', function (this: FastifyReply, token: string) {
+    return this.setCookie(SESSION_COOKIE, token, cookieOptions);
+  });
+  fastify.decorateReply('clearSessionCookie', function (this: FastifyReply) {
+    return this.clearCookie(SESSION_COOKIE, cookieOptions);
+  });
+  /** A fresh pre-session token for the login form, its copy kept in a cookie only the server reads. */
+  fastify.decorateReply('issueLoginCsrf', function (this: FastifyReply) {
+    const token = randomBytes(32).toString('base64url');
+    this.setCookie(LOGIN_CSRF_COOKIE, token, { ...cookieOptions, path: LOGIN_ROUTE });
+    return token;
+  });
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const token = request.cookies[SESSION_COOKIE];
+    if (token) {
+      const found = findSession(fastify.db, token);
+      if (found) {
+        request.user = found.user;
+        request.session = { tokenHash: found.tokenHash, csrfToken: found.csrfToken };
+      }
+    }
+    if (SAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin && hostOf(origin) !== request.headers.host) {
+      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Requête d’une autre origine refusée.' });
+    }
+    const sent = request.headers[CSRF_HEADER];
+    const header = Array.isArray(sent) ? sent[0] : sent;
+    const path = request.url.split('?')[0];
+    if (path === LOGIN_ROUTE && request.method === 'POST') {
+      if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Jeton CSRF absent ou invalide : rechargez la page de connexion.' });
+      return;
+    }
+    if (!request.user || !request.session) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
+    if (!sameToken(header, request.session.csrfToken)) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Jeton CSRF absent ou invalide.' });
+  });
+};
+
+declare module 'fastify' {
+  interface FastifyReply {
+    setSessionCookie(token: string): FastifyReply;
+    clearSessionCookie(): FastifyReply;
+    issueLoginCsrf(): string;
+  }
+}
+
+/** preHandler: a logged-in user (GET routes of the spaces; state-changing ones are checked above). */
+export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
+}
+
+export async function requireOperator(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (!request.user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
+  if (request.user.role !== 'operator') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Réservé aux opérateurs de l’observatoire.' });
+}
+
+export default fp(auth, { name: 'observatoire-auth' });
+
+/** Hook for the spaces' routes: personal answers, never kept by a shared cache. */
+export async function noStore(_request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.header('cache-control', 'private, no-store');
+}

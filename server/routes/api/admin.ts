@@ -1,0 +1,146 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
+import { PASSWORD_MAX_LENGTH, generatePassword } from '../../auth/passwords.ts';
+import { noStore, requireOperator } from '../../auth/plugin.ts';
+import { ScopeSchema, UserSchema, authErrors } from '../../schemas.ts';
+import { closeEdition, EditionError, publishEdition } from '../../../jobs/editions/close.ts';
+import { listAllEditions, previewDraft, recentCrawlRuns } from '../../services/operator.ts';
+import { AccountError } from '../../auth/accounts.ts';
+
+// The operator's space: /api/admin/…
+
+const Loose = Type.Object({}, { additionalProperties: true });
+const Quarter = Type.Object({ slug: Type.String({ pattern: '^\\d{4}-T[1-4]$', description: 'A quarter, e.g. 2026-T4.' }) });
+const PartialScope = Type.Partial(ScopeSchema, { additionalProperties: false });
+
+/** Edition errors are the operator's to fix: a 409 with the reason. */
+function asConflict<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof EditionError) throw new AccountError(err.message, 409);
+    throw err;
+  }
+}
+
+const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('preHandler', requireOperator);
+  fastify.addHook('onSend', noStore);
+
+  fastify.get(
+    '/admin/users',
+    { schema: { tags: ['operators'], summary: 'Every account', response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...authErrors } } },
+    async () => ({ items: listUsers(fastify.db).map(publicUser) }),
+  );
+
+  fastify.post(
+    '/admin/users',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: 'Create an account; without a password one is generated and returned once',
+        body: Type.Object(
+          {
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            role: Type.Union([Type.Literal('operator'), Type.Literal('team')]),
+            scope: Type.Optional(PartialScope),
+            password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ user: UserSchema, password: Type.Optional(Type.String()) }), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const generated = request.body.password ? undefined : generatePassword();
+      const user = await createUser(fastify.db, { ...request.body, password: request.body.password ?? generated! });
+      return reply.code(201).send({ user: publicUser(user), ...(generated ? { password: generated } : {}) });
+    },
+  );
+
+  fastify.patch(
+    '/admin/users/:id',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: 'Change an account: name, scope, disable or enable, unlock, reset the password (its sessions end)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            scope: Type.Optional(PartialScope),
+            disabled: Type.Optional(Type.Boolean()),
+            unlock: Type.Optional(Type.Boolean()),
+            password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: UserSchema, ...authErrors },
+      },
+    },
+    async (request) => {
+      if (request.params.id === request.user!.id && request.body.disabled) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte.', 409);
+      return publicUser(await updateUser(fastify.db, request.params.id, request.body));
+    },
+  );
+
+  fastify.get(
+    '/admin/editions',
+    { schema: { tags: ['operators'], summary: 'Every edition, drafts included', response: { 200: Type.Object({ items: Type.Array(Loose) }), ...authErrors } } },
+    async () => ({ items: listAllEditions(fastify.db) }),
+  );
+
+  fastify.post(
+    '/admin/editions/:slug/close',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: "Build (or rebuild) a quarter's draft from its observations, probes, survey figures and declarations",
+        params: Quarter,
+        response: { 200: Loose, ...authErrors },
+      },
+    },
+    async (request) => asConflict(() => closeEdition(fastify.db, request.params.slug)),
+  );
+
+  fastify.get(
+    '/admin/editions/:slug/preview',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: 'A draft (or any edition) against the previous published one: shares, counts of changes, every level that moved',
+        params: Quarter,
+        response: { 200: Loose, ...authErrors },
+      },
+    },
+    async (request) => previewDraft(fastify.db, request.params.slug),
+  );
+
+  fastify.post(
+    '/admin/editions/:slug/publish',
+    {
+      schema: { tags: ['operators'], summary: 'Publish a draft: it is frozen for good, and the alert goes to every feed and webhook', params: Quarter, response: { 200: Loose, ...authErrors } },
+    },
+    async (request) => {
+      const result = asConflict(() => publishEdition(fastify.db, request.params.slug));
+      void fastify.outbox?.kick();
+      return { slug: request.params.slug, ...result };
+    },
+  );
+
+  fastify.get(
+    '/admin/crawl-runs',
+    {
+      schema: {
+        tags: ['operators'],
+        summary: 'The latest crawl runs with their failures by type, and the webhook outbox',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 30 })) }, { additionalProperties: false }),
+        response: { 200: Loose, ...authErrors },
+      },
+    },
+    async (request) => recentCrawlRuns(fastify.db, request.query.limit),
+  );
+};
+
+export default adminRoutes;

@@ -1,0 +1,69 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { desc, eq, isNull, or } from 'drizzle-orm';
+import { Feed } from 'feed';
+import { alerts, ministries } from '../../../db/schema/index.ts';
+import { errorResponses } from '../../schemas.ts';
+
+export const FEED_ENTRIES = 50;
+
+// Public Atom feeds, one per ministry: its procedures' regressions and every publication.
+
+const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/ministries/:slug/alerts.atom',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: "A ministry's alerts as an Atom feed: regressions the crawler measured on its procedures, editions published",
+        params: Type.Object({ slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'A ministry slug.' }) }),
+        produces: ['application/atom+xml'],
+        response: { 200: Type.String({ description: 'Atom 1.0' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const ministry = fastify.db.select().from(ministries).where(eq(ministries.slug, request.params.slug)).get();
+      if (!ministry) return reply.notFound(`unknown ministry "${request.params.slug}"`);
+      const rows = fastify.db
+        .select()
+        .from(alerts)
+        .where(or(eq(alerts.ministryId, ministry.id), isNull(alerts.ministryId)))
+        .orderBy(desc(alerts.createdAt), desc(alerts.id))
+        .limit(FEED_ENTRIES)
+        .all();
+      const base = fastify.authOptions.publicUrl.replace(/\/+$/, '');
+      const self = `${base}/api/ministries/${ministry.slug}/alerts.atom`;
+      const feed = new Feed({
+        title: `Observatoire des démarches en ligne — alertes : ${ministry.name}`,
+        description: `Reculs mesurés sur les démarches du ${ministry.name} et éditions publiées.`,
+        id: self,
+        link: `${base}/syntheses/ministere/${ministry.slug}`,
+        language: 'fr',
+        updated: rows[0]?.createdAt ?? new Date(0),
+        feedLinks: { atom: self },
+        copyright: 'Licence Ouverte 2.0',
+        generator: 'Observatoire',
+      });
+      for (const a of rows) {
+        feed.addItem({
+          title: a.payload.title,
+          id: `${base}/alerts/${a.id}`,
+          link: base + a.payload.url,
+          description: a.payload.summary,
+          content: a.payload.regressions
+            ? `<ul>${a.payload.regressions.map((r) => `<li>${escapeXml(r.label)} : ${escapeXml(r.before ?? '—')} → ${escapeXml(r.after ?? '—')}</li>`).join('')}</ul>`
+            : escapeXml(a.payload.summary),
+          date: a.createdAt,
+          category: [{ name: a.kind === 'regression' ? 'recul' : 'publication' }],
+        });
+      }
+      reply.header('cache-control', 'public, max-age=300');
+      return reply.type('application/atom+xml; charset=utf-8').send(feed.atom1());
+    },
+  );
+};
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+export default feedsRoutes;

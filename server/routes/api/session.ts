@@ -1,0 +1,98 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authenticate, changePassword, createSession, endSession, publicUser } from '../../auth/accounts.ts';
+import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
+import { CSRF_HEADER, requireUser } from '../../auth/plugin.ts';
+import { UserSchema, authErrors } from '../../schemas.ts';
+
+/** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
+
+const SessionAnswer = Type.Object({
+  user: Type.Union([UserSchema, Type.Null()]),
+  csrfToken: Type.String({ description: `Send it back in the \`${CSRF_HEADER}\` header of every state-changing request.` }),
+});
+
+const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/session',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Who is logged in, and the CSRF token to send with state-changing requests (a login token when nobody is)',
+        response: { 200: SessionAnswer },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      if (request.user && request.session) return { user: publicUser(request.user), csrfToken: request.session.csrfToken };
+      return { user: null, csrfToken: reply.issueLoginCsrf() };
+    },
+  );
+
+  fastify.post(
+    '/session',
+    {
+      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Log in (needs the login CSRF token from GET /api/session); ten wrong passwords in a row lock the account for 15 minutes',
+        body: Type.Object(
+          { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SessionAnswer, ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const outcome = await authenticate(fastify.db, request.body.email, request.body.password);
+      if (!outcome.ok) {
+        if (outcome.reason === 'locked') {
+          const seconds = Math.max(1, Math.ceil((outcome.lockedUntil!.getTime() - Date.now()) / 1000));
+          reply.header('retry-after', String(seconds));
+          return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: `Trop de mots de passe erronés : compte verrouillé pendant ${Math.ceil(seconds / 60)} minute(s).` });
+        }
+        // The same answer whether the e-mail is unknown, the password wrong or the account disabled.
+        return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Adresse électronique ou mot de passe incorrect.' });
+      }
+      if (request.session) endSession(fastify.db, request.session.tokenHash);
+      const { token, csrfToken } = createSession(fastify.db, outcome.user.id);
+      reply.setSessionCookie(token);
+      request.log.info({ userId: outcome.user.id }, 'login');
+      return { user: publicUser(outcome.user), csrfToken };
+    },
+  );
+
+  fastify.delete(
+    '/session',
+    { schema: { tags: ['accounts'], summary: 'Log out', response: { 204: Type.Null(), ...authErrors } } },
+    async (request, reply) => {
+      if (request.session) endSession(fastify.db, request.session.tokenHash);
+      reply.clearSessionCookie();
+      return reply.code(204).send(null);
+    },
+  );
+
+  fastify.put(
+    '/session/password',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change your password (the current one is asked); your other sessions end',
+        body: Type.Object(
+          { current: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), next: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      await changePassword(fastify.db, request.user!, request.body.current, request.body.next, request.session!.tokenHash);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default sessionRoutes;

@@ -1,0 +1,253 @@
+import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks.ts';
+import { AccountError } from '../../auth/accounts.ts';
+import { noStore, requireUser } from '../../auth/plugin.ts';
+import { authErrors } from '../../schemas.ts';
+import {
+  DECLARABLE,
+  JUSTIFICATION_MAX,
+  JUSTIFICATION_MIN,
+  RateLimited,
+  assertProcedureAccess,
+  declarationHistory,
+  declare,
+  findRecheck,
+  procedureRechecks,
+  recheckView,
+  requestRecheck,
+  setWatched,
+  trackedProcedures,
+  withdrawDeclaration,
+} from '../../services/team.ts';
+
+// The ministry teams' space (operators see every procedure): /api/me/…
+
+const Id = Type.Object({ id: Type.Integer({ minimum: 1, description: 'The procedure id.' }) });
+const Loose = Type.Object({}, { additionalProperties: true });
+
+const Recheck = Type.Object({
+  id: Type.Integer(),
+  procedureId: Type.Integer(),
+  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
+  requestedAt: Type.String({ format: 'date-time' }),
+  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  results: Type.Union([Type.Array(Loose), Type.Null()], { description: 'What the re-check measured, criterion by criterion, with the observation behind each value.' }),
+  error: Type.Union([Type.String(), Type.Null()]),
+});
+
+const Declaration = Type.Object({
+  id: Type.Integer(),
+  criterion: Type.String(),
+  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+  answers: Type.Union([Type.Integer(), Type.Null()]),
+  justification: Type.String(),
+  declaredBy: Type.String(),
+  declaredAt: Type.String({ format: 'date-time' }),
+  supersededAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  inForce: Type.Boolean(),
+  previous: Type.Union([Loose, Type.Null()]),
+});
+
+const WebhookSchema = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  scope: Type.Object({ kind: Type.Union([Type.Literal('ministry'), Type.Literal('administration')]), slug: Type.String() }),
+  createdAt: Type.String({ format: 'date-time' }),
+  deliveries: Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() }),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  secret: Type.Optional(Type.String({ description: 'Shown once, at creation: the HMAC-SHA256 key of the signatures.' })),
+});
+
+const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.addHook('preHandler', requireUser);
+  fastify.addHook('onSend', noStore);
+
+  fastify.get(
+    '/me/procedures',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Your procedures: each criterion in the last published edition and as measured now, regressions first',
+        querystring: Type.Object({ watched: Type.Optional(Type.Boolean({ description: 'Only the procedures on your watchlist.' })) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ edition: Type.Union([Type.String(), Type.Null()]), items: Type.Array(Loose) }), ...authErrors },
+      },
+    },
+    async (request) => {
+      const tracked = trackedProcedures(fastify.db, request.user!);
+      return request.query.watched ? { ...tracked, items: tracked.items.filter((p) => p.watched) } : tracked;
+    },
+  );
+
+  fastify.get(
+    '/me/procedures/:id',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'One of your procedures: current values against the edition, declarations with their history, re-checks',
+        params: Id,
+        response: {
+          200: Type.Object({ procedure: Loose, edition: Type.Union([Type.String(), Type.Null()]), declarations: Type.Array(Declaration), rechecks: Type.Array(Recheck), declarable: Type.Array(Loose) }),
+          ...authErrors,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      assertProcedureAccess(fastify.db, request.user!, id);
+      const tracked = trackedProcedures(fastify.db, request.user!, { ids: [id] });
+      return {
+        procedure: tracked.items[0]!,
+        edition: tracked.edition,
+        declarations: declarationHistory(fastify.db, id),
+        rechecks: procedureRechecks(fastify.db, id).map(recheckView),
+        declarable: DECLARABLE,
+      };
+    },
+  );
+
+  fastify.post(
+    '/me/procedures/:id/declarations',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Declare what a crawler cannot see (dlnuf behind a login, usage, Démarche proactive, own-survey satisfaction); the next edition uses it with source "declared"',
+        params: Id,
+        body: Type.Object(
+          {
+            criterion: Type.Union(DECLARABLE.map((d) => Type.Literal(d.criterion))),
+            value: Type.Union([Type.Number(), Type.String({ maxLength: 40 })]),
+            answers: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
+            justification: Type.String({ minLength: JUSTIFICATION_MIN, maxLength: JUSTIFICATION_MAX }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Declaration, ...authErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(declare(fastify.db, request.user!, request.params.id, request.body)),
+  );
+
+  fastify.delete(
+    '/me/procedures/:id/declarations/:criterion',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Withdraw the declaration in force for a criterion (it stays in the history)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1 }), criterion: Type.String({ pattern: '^[a-z_0-9]{1,40}$' }) }),
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      if (!withdrawDeclaration(fastify.db, request.user!, request.params.id, request.params.criterion)) throw new AccountError('Aucune déclaration en vigueur pour ce critère.', 404);
+      return reply.code(204).send(null);
+    },
+  );
+
+  for (const [method, watched] of [['put', true], ['delete', false]] as const) {
+    fastify[method](
+      '/me/watchlist/:id',
+      {
+        schema: {
+          tags: ['ministry teams'],
+          summary: watched ? 'Add a procedure to your watchlist' : 'Remove a procedure from your watchlist',
+          params: Id,
+          response: { 204: Type.Null(), ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        setWatched(fastify.db, request.user!, request.params.id, watched);
+        return reply.code(204).send(null);
+      },
+    );
+  }
+
+  fastify.post(
+    '/me/procedures/:id/rechecks',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Ask for the procedure to be measured again now (queued; one per procedure every 10 minutes, 20 an hour per account)',
+        params: Id,
+        response: { 202: Type.Object({ recheck: Recheck, created: Type.Boolean() }), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { recheck, created } = requestRecheck(fastify.db, request.user!, request.params.id);
+        void fastify.rechecks?.kick();
+        return reply.code(202).send({ recheck: recheckView(recheck), created });
+      } catch (err) {
+        if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
+        throw err;
+      }
+    },
+  );
+
+  fastify.get(
+    '/me/rechecks/:id',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'A re-check: its progress (queued, running, done, failed) and what it measured',
+        params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The re-check id.' }) }),
+        response: { 200: Recheck, ...authErrors },
+      },
+    },
+    async (request) => {
+      const recheck = findRecheck(fastify.db, request.params.id);
+      if (!recheck) throw new AccountError(`Aucune vérification n° ${request.params.id}.`, 404);
+      assertProcedureAccess(fastify.db, request.user!, recheck.procedureId);
+      return recheckView(recheck);
+    },
+  );
+
+  fastify.get(
+    '/me/webhooks',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'The webhooks of your ministries and administrations, and how their deliveries are going',
+        response: { 200: Type.Object({ items: Type.Array(WebhookSchema) }), ...authErrors },
+      },
+    },
+    async (request) => ({ items: listWebhooks(fastify.db, request.user!) }),
+  );
+
+  fastify.post(
+    '/me/webhooks',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Add a webhook: alerts of the group (regressions, publications) are POSTed to it as JSON, signed with HMAC-SHA256',
+        body: Type.Object(
+          {
+            url: Type.String({ minLength: 8, maxLength: 2000 }),
+            scope: Type.Object({ kind: Type.Union([Type.Literal('ministry'), Type.Literal('administration')]), slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }, { additionalProperties: false }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: WebhookSchema, ...authErrors },
+      },
+    },
+    async (request, reply) => reply.code(201).send(createWebhook(fastify.db, request.user!, request.body, { allowPrivate: fastify.authOptions.allowPrivateWebhooks })),
+  );
+
+  fastify.delete(
+    '/me/webhooks/:id',
+    {
+      schema: {
+        tags: ['ministry teams'],
+        summary: 'Remove a webhook (its pending deliveries are dropped)',
+        params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The webhook id.' }) }),
+        response: { 204: Type.Null(), ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      deleteWebhook(fastify.db, request.user!, request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};
+
+export default teamRoutes;

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { administrations, ministries, webhookDeliveries, webhooks, type WebhookScope } from '../../db/schema/index.ts';
+import { isPrivateAddress } from '../../jobs/http/dispatcher.ts';
+import { AccountError, type User } from '../auth/accounts.ts';
+
+// Webhooks a team configures for its ministry or administration.
+
+type Webhook = typeof webhooks.$inferSelect;
+
+/** Whether a user answers for a group: its own ministries and administrations, and the administrations of its ministries. */
+function mayUse(db: Db, user: User, kind: WebhookScope, slug: string): boolean {
+  if (user.role === 'operator') return true;
+  if (kind === 'ministry') return user.scope.ministries.includes(slug);
+  if (user.scope.administrations.includes(slug)) return true;
+  const parent = db.select({ slug: ministries.slug }).from(administrations).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(administrations.slug, slug)).get();
+  return !!parent && user.scope.ministries.includes(parent.slug);
+}
+
+function view(db: Db, w: Webhook, secret?: string) {
+  const counts = Object.fromEntries(
+    db.select({ status: webhookDeliveries.status, n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, w.id)).groupBy(webhookDeliveries.status).all().map((r) => [r.status, r.n]),
+  );
+  const failing = db
+    .select({ lastError: webhookDeliveries.lastError })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.webhookId, w.id), inArray(webhookDeliveries.status, ['pending', 'dead'])))
+    .orderBy(desc(webhookDeliveries.id))
+    .get();
+  return {
+    id: w.id,
+    url: w.url,
+    scope: { kind: w.scopeKind, slug: w.scopeSlug },
+    createdAt: w.createdAt.toISOString(),
+    deliveries: { pending: counts['pending'] ?? 0, delivered: counts['delivered'] ?? 0, dead: counts['dead'] ?? 0 },
+    lastError: failing?.lastError ?? null,
+    ...(secret ? { secret } : {}),
+  };
+}
+
+export function listWebhooks(db: Db, user: User) {
+  return db
+    .select()
+    .from(webhooks)
+    .where(isNull(webhooks.disabledAt))
+    .orderBy(webhooks.id)
+    .all()
+    .filter((w) => mayUse(db, user, w.scopeKind, w.scopeSlug))
+    .map((w) => view(db, w));
+}
+
+/** Checks the address: http(s) only; https and a public host unless private addresses are allowed (demo, tests). */
+export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new AccountError(`Adresse invalide : « ${raw} ».`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AccountError('Le webhook doit être une adresse http(s).');
+  if (url.username || url.password) throw new AccountError('L’adresse ne doit pas contenir d’identifiants : la signature HMAC authentifie les envois.');
+  if (!allowPrivate) {
+    if (url.protocol !== 'https:') throw new AccountError('Le webhook doit être en https.');
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (host === 'localhost' || (isIP(host) && isPrivateAddress(host))) throw new AccountError('Adresse privée ou locale refusée.');
+  }
+  return url.href;
+}
+
+export function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
+  const { kind, slug } = input.scope;
+  const table = kind === 'ministry' ? ministries : administrations;
+  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new AccountError(`${kind === 'ministry' ? 'Ministère' : 'Administration'} inconnu(e) : « ${slug} ».`, 404);
+  if (!mayUse(db, user, kind, slug)) throw new AccountError('Ce groupe ne relève pas de votre périmètre.', 403);
+  const url = checkWebhookUrl(input.url, options.allowPrivate);
+  const secret = randomBytes(32).toString('base64url');
+  const created = db.insert(webhooks).values({ scopeKind: kind, scopeSlug: slug, url, secret, createdBy: user.id, createdAt: now }).returning().get();
+  return view(db, created, secret);
+}
+
+export function deleteWebhook(db: Db, user: User, id: number, now = new Date()): void {
+  const webhook = db.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.disabledAt))).get();
+  if (!webhook) throw new AccountError(`Aucun webhook n° ${id}.`, 404);
+  if (!mayUse(db, user, webhook.scopeKind, webhook.scopeSlug)) throw new AccountError('Ce webhook ne relève pas de votre périmètre.', 403);
+  db.transaction((tx) => {
+    tx.update(webhooks).set({ disabledAt: now }).where(eq(webhooks.id, id)).run();
+    tx.update(webhookDeliveries).set({ status: 'dead', lastError: 'webhook supprimé' }).where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending'))).run();
+  });
+}

@@ -1,0 +1,187 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { eq, ne } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { administrations, ministries, procedures, users } from '../../db/schema/index.ts';
+import { authenticate, LOCK_MS } from '../../server/auth/accounts.ts';
+import { buildServer } from '../../server/server.ts';
+import { createDemoDb } from '../helpers/db.ts';
+import { seedTwoEditions } from '../helpers/editions.ts';
+import { cookiesOf, createAccount, login, PASSWORD, type Session } from '../helpers/accounts.ts';
+
+// Issue #6's security promises, over real HTTP handling (inject) on a real SQLite database.
+
+let db: Db;
+let app: FastifyInstance;
+let logs = '';
+let doc: { paths: Record<string, Record<string, unknown>> };
+let team: Session;
+let teamAccount: { id: number; email: string };
+let own: number;
+let foreign: number;
+
+const procedureOf = (where: ReturnType<typeof eq>) =>
+  db
+    .select({ id: procedures.id })
+    .from(procedures)
+    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+    .where(where)
+    .get()!.id;
+
+beforeAll(async () => {
+  db = await createDemoDb();
+  seedTwoEditions(db);
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+  // Everything logged, request lines included: the test reads it for secrets.
+  app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'trace', logStream: sink });
+  doc = (await app.inject('/api/openapi.json')).json();
+  const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+  teamAccount = account;
+  team = await login(app, account.email);
+  own = procedureOf(eq(ministries.slug, 'interieur'));
+  foreign = procedureOf(ne(ministries.slug, 'interieur'));
+});
+afterAll(() => app.close());
+
+/** Every state-changing operation the API documents, with its path filled. */
+function stateChanging(): { method: string; url: string }[] {
+  const result: { method: string; url: string }[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) {
+      if (method === 'get' || method === 'head') continue;
+      const url = path.replace('{slug}', '2026-T4').replace('{criterion}', 'usage').replace('{id}', String(own));
+      result.push({ method: method.toUpperCase(), url });
+    }
+  }
+  return result;
+}
+
+describe('authentication and CSRF', () => {
+  it('answers an anonymous request to any state-changing route with 401 (login: 403 without its token)', async () => {
+    const routes = stateChanging();
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    for (const { method, url } of routes) {
+      const res = await app.inject({ method: method as 'POST', url, payload: {} });
+      const expected = url === '/api/session' && method === 'POST' ? 403 : 401;
+      expect({ method, url, status: res.statusCode }).toEqual({ method, url, status: expected });
+      expect(res.json().message).toEqual(expect.any(String));
+    }
+  });
+
+  it('answers a logged-in request without the CSRF token, or with a wrong one, with 403', async () => {
+    for (const { method, url } of stateChanging()) {
+      if (url === '/api/session' && method === 'POST') continue;
+      const missing = await app.inject({ method: method as 'POST', url, headers: { cookie: team.cookie }, payload: {} });
+      expect({ method, url, status: missing.statusCode }).toEqual({ method, url, status: 403 });
+      const wrong = await app.inject({ method: method as 'POST', url, headers: { cookie: team.cookie, 'x-csrf-token': 'x'.repeat(43) }, payload: {} });
+      expect({ method, url, status: wrong.statusCode }).toEqual({ method, url, status: 403 });
+    }
+    // The session still works with its token: the 403s were the token's doing.
+    const ok = await app.inject({ method: 'PUT', url: `/api/me/watchlist/${own}`, headers: team.headers });
+    expect(ok.statusCode).toBe(204);
+  });
+
+  it('refuses a login without its pre-session token, and a request from another origin', async () => {
+    const noToken = await app.inject({ method: 'POST', url: '/api/session', payload: { email: teamAccount.email, password: PASSWORD } });
+    expect(noToken.statusCode).toBe(403);
+    const crossSite = await app.inject({ method: 'PUT', url: `/api/me/watchlist/${own}`, headers: { ...team.headers, origin: 'https://evil.example', host: 'localhost:80' } });
+    expect(crossSite.statusCode).toBe(403);
+  });
+
+  it('sets an httpOnly, SameSite=Strict session cookie, and ends it at logout', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+    const first = await app.inject('/api/session');
+    const res = await app.inject({ method: 'POST', url: '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email: account.email.toUpperCase(), password: PASSWORD } });
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'obs_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const session = { cookie: cookiesOf(res), csrf: res.json().csrfToken as string };
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: session.cookie } })).statusCode).toBe(200);
+    const out = await app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: session.cookie, 'x-csrf-token': session.csrf } });
+    expect(out.statusCode).toBe(204);
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: session.cookie } })).statusCode).toBe(401);
+  });
+
+  it('locks an account for a while after ten wrong passwords, even against the right one', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+    const attempt = async (password: string) => {
+      const first = await app.inject('/api/session');
+      return app.inject({ method: 'POST', url: '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email: account.email, password } });
+    };
+    for (let i = 1; i <= 9; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
+    const tenth = await attempt('wrong password 10');
+    expect(tenth.statusCode).toBe(429);
+    expect(tenth.json().message).toMatch(/verrouillé/);
+    expect(Number(tenth.headers['retry-after'])).toBeGreaterThan(LOCK_MS / 1000 - 60);
+    const right = await attempt(PASSWORD);
+    expect(right.statusCode).toBe(429);
+    // Once the lock has passed, the right password opens again.
+    const later = new Date(Date.now() + LOCK_MS + 1000);
+    expect(await authenticate(db, account.email, PASSWORD, later)).toMatchObject({ ok: true });
+  });
+
+  it('changes a password: the current one is asked, the other sessions end', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+    const a = await login(app, account.email);
+    const b = await login(app, account.email);
+    const wrong = await app.inject({ method: 'PUT', url: '/api/session/password', headers: a.headers, payload: { current: 'not it at all', next: 'a brand new passphrase' } });
+    expect(wrong.statusCode).toBe(403);
+    const weak = await app.inject({ method: 'PUT', url: '/api/session/password', headers: a.headers, payload: { current: PASSWORD, next: 'short' } });
+    expect(weak.statusCode).toBe(400);
+    const ok = await app.inject({ method: 'PUT', url: '/api/session/password', headers: a.headers, payload: { current: PASSWORD, next: 'a brand new passphrase' } });
+    expect(ok.statusCode).toBe(204);
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: a.cookie } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: b.cookie } })).statusCode).toBe(401);
+    await expect(login(app, account.email, 'a brand new passphrase')).resolves.toMatchObject({ csrf: expect.any(String) });
+  });
+
+  it('stores no password, and logs no password, session token or CSRF token', async () => {
+    const stored = db.select({ hash: users.passwordHash }).from(users).all();
+    expect(stored.every((u) => u.hash.startsWith('scrypt$32768$8$1$') && !u.hash.includes(PASSWORD))).toBe(true);
+    expect(logs).toContain('"msg":"login"');
+    expect(logs).not.toContain(PASSWORD);
+    expect(logs).not.toContain('wrong password');
+    expect(logs).not.toContain(team.csrf);
+    expect(logs).not.toContain(team.cookie.split('obs_session=')[1]!.split(';')[0]!);
+  });
+});
+
+describe('a team member of one ministry', () => {
+  it('sees only the procedures of its ministry', async () => {
+    const res = await app.inject({ url: '/api/me/procedures', headers: { cookie: team.cookie } });
+    const items = res.json().items as { ministry: { slug: string } }[];
+    const expected = db.select({ id: procedures.id }).from(procedures).innerJoin(administrations, eq(administrations.id, procedures.administrationId)).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(ministries.slug, 'interieur')).all();
+    expect(items.length).toBe(expected.length);
+    expect(new Set(items.map((i) => i.ministry.slug))).toEqual(new Set(['interieur']));
+  });
+
+  it("gets 403 on another ministry's procedures, declarations, re-checks and watchlist", async () => {
+    const attempts = [
+      app.inject({ url: `/api/me/procedures/${foreign}`, headers: { cookie: team.cookie } }),
+      app.inject({ method: 'POST', url: `/api/me/procedures/${foreign}/declarations`, headers: team.headers, payload: { criterion: 'usage', value: 50, justification: 'Chiffres de notre tableau de bord interne.' } }),
+      app.inject({ method: 'DELETE', url: `/api/me/procedures/${foreign}/declarations/usage`, headers: team.headers }),
+      app.inject({ method: 'POST', url: `/api/me/procedures/${foreign}/rechecks`, headers: team.headers }),
+      app.inject({ method: 'PUT', url: `/api/me/watchlist/${foreign}`, headers: team.headers }),
+      app.inject({ method: 'POST', url: '/api/me/webhooks', headers: team.headers, payload: { url: 'http://127.0.0.1:9/hook', scope: { kind: 'ministry', slug: 'justice' } } }),
+    ];
+    for (const res of await Promise.all(attempts)) expect({ url: res.raw.req.url, status: res.statusCode }).toEqual({ url: res.raw.req.url, status: 403 });
+    // And a re-check another ministry's operator asked for.
+    const operator = await login(app, (await createAccount(db, 'operator')).email);
+    const theirs = await app.inject({ method: 'POST', url: `/api/me/procedures/${foreign}/rechecks`, headers: operator.headers });
+    expect(theirs.statusCode).toBe(202);
+    const peek = await app.inject({ url: `/api/me/rechecks/${theirs.json().recheck.id}`, headers: { cookie: team.cookie } });
+    expect(peek.statusCode).toBe(403);
+  });
+
+  it("gets 403 on the operator's space", async () => {
+    expect((await app.inject({ url: '/api/admin/users', headers: { cookie: team.cookie } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/editions/2026-T4/publish', headers: team.headers })).statusCode).toBe(403);
+  });
+});
