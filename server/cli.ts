@@ -12,6 +12,10 @@ import type { CatalogueIssue } from './catalogue/parse.ts';
 import { countActiveProcedures } from './services/catalogue.ts';
 import { buildServer } from './server.ts';
 import { registerCrawlingCommands } from './cli/crawling.ts';
+import { registerUserCommands } from './cli/users.ts';
+import { RecheckQueue } from '../jobs/rechecks.ts';
+import { WebhookOutbox } from '../jobs/outbox.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from './demo.ts';
 import { contactUrl, demoMode, openCrawling } from './crawling.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { observatoryJobs } from '../jobs/registry.ts';
@@ -125,6 +129,7 @@ export function buildCli(): Command {
 
   registerCrawlingCommands(program);
   registerEditionCommands(program);
+  registerUserCommands(program);
 
   program
     .command('serve')
@@ -135,8 +140,23 @@ export function buildCli(): Command {
       console.log(`Base : ${config.OBSERVATOIRE_DB} (migrations appliquées)`);
       const database = openDb(config);
       const demo = await ensureDemo(database, config);
-      const server = await buildServer({ db: database, appInfo: { version, demo }, logLevel: config.LOG_LEVEL, rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT });
       const crawling = await openCrawling(config, demo);
+      // Re-checks asked by teams, and the webhook outbox, are worked in this process.
+      const rechecks = new RecheckQueue(database, { newCrawler: () => crawling.newCrawler() });
+      const outbox = new WebhookOutbox(database, { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivate: demo });
+      const server = await buildServer({
+        db: database,
+        appInfo: { version, demo },
+        logLevel: config.LOG_LEVEL,
+        rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT,
+        auth: { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivateWebhooks: demo },
+        rechecks,
+        outbox,
+      });
+      if (demo && (await ensureDemoAccounts(database))) {
+        console.log('Comptes de démonstration créés (à ne pas garder hors démonstration) :');
+        for (const a of DEMO_ACCOUNTS) console.log(`  ${a.label} : ${a.email} / ${a.password}`);
+      }
       if (crawling.universe) console.log(`Univers de démonstration (${crawling.universe.quarterSlug}) sur le port ${crawling.universe.port}.`);
       const scheduler = new Scheduler(observatoryJobs({ db: database, newCrawler: () => crawling.newCrawler(), surveyUrl: config.OBSERVATOIRE_SURVEY_URL }));
       if (config.OBSERVATOIRE_SCHEDULE === 'on') scheduler.start();
@@ -144,6 +164,8 @@ export function buildCli(): Command {
         console.log(`\n${signal} reçu : arrêt.`);
         scheduler.stop();
         await server.close();
+        await rechecks.stop();
+        await outbox.stop();
         await crawling.close();
         database.$client.close();
         process.exit(0);
@@ -151,6 +173,8 @@ export function buildCli(): Command {
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
       await server.listen({ port: config.PORT, host: config.HOST });
+      outbox.start();
+      void rechecks.kick();
       const address = server.server.address();
       const port = typeof address === 'object' && address ? address.port : config.PORT;
       const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { editions } from '../db/schema/index.ts';
+import { editions, users } from '../db/schema/index.ts';
+import { createUser } from './auth/accounts.ts';
 import { previousQuarter, quarterOf, type Quarter } from '../methodology/quarters.ts';
 import { Universe } from '../fixtures/universe/server.ts';
 import { Crawler } from '../jobs/crawler.ts';
@@ -89,4 +90,27 @@ async function measureQuarter(db: Db, universe: Universe, contactUrl: string, qu
 
 function atDay(quarter: Quarter, day: number): Date {
   return new Date(quarter.start.getTime() + day * 86_400_000);
+}
+
+/**
+ * Demo mode's accounts, so that the team and operator spaces can be tried at once. Their
+ * passwords are public (README, console): they exist only when the demo catalogue is served.
+ */
+export const DEMO_ACCOUNTS = [
+  { label: 'Opérateur', email: 'operateur@demo.observatoire.test', password: 'demo-pilotage-2026', name: 'Opérateur de démonstration', role: 'operator' as const, scope: {} },
+  {
+    label: 'Équipe du ministère de l’Intérieur',
+    email: 'equipe.interieur@demo.observatoire.test',
+    password: 'interieur-demo-2026',
+    name: 'Équipe Intérieur (démonstration)',
+    role: 'team' as const,
+    scope: { ministries: ['interieur'] },
+  },
+];
+
+/** Creates the demo accounts on a database without any account; true when it did. */
+export async function ensureDemoAccounts(db: Db): Promise<boolean> {
+  if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+  for (const a of DEMO_ACCOUNTS) await createUser(db, a);
+  return true;
 }

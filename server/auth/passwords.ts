@@ -37,7 +37,8 @@ export const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAA
 export function passwordProblem(password: string, email?: string): string | null {
   if (password.length < PASSWORD_MIN_LENGTH) return `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`;
   if (password.length > PASSWORD_MAX_LENGTH) return `Le mot de passe doit compter au plus ${PASSWORD_MAX_LENGTH} caractères.`;
-  if (email && password.toLowerCase().includes(email.toLowerCase().split('@')[0]!)) return "Le mot de passe ne doit pas contenir l'identifiant.";
+  const login = email?.toLowerCase().split('@')[0] ?? '';
+  if (login.length >= 4 && password.toLowerCase().includes(login)) return "Le mot de passe ne doit pas contenir l'identifiant.";
   if (new Set(password).size < 5) return 'Le mot de passe est trop répétitif.';
   return null;
 }

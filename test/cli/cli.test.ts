@@ -118,3 +118,23 @@ describe('observatoire db migrate', () => {
     expect(stderr).toMatch(/invalid configuration:\n\s+PORT: must be integer \(got "abc"\)/);
   });
 });
+
+describe('observatoire user', () => {
+  it('creates a team account with a generated password shown once, lists it, refuses an unknown ministry', async () => {
+    const db = join(dir, 'users.sqlite');
+    expect((await run(['catalogue', 'import', CATALOGUE], { OBSERVATOIRE_DB: db })).code).toBe(0);
+    const added = await run(['user', 'add', 'Agent@Interieur.Gouv.fr', '--name', 'Équipe ANTS', '--ministry', 'interieur'], { OBSERVATOIRE_DB: db });
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Compte équipe créé : agent@interieur.gouv.fr (périmètre : interieur)');
+    const password = /Mot de passe \(affiché une seule fois\) : (\S+)/.exec(added.stdout)![1]!;
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const row = new Database(db, { readonly: true }).prepare('select password_hash from users').get() as { password_hash: string };
+    expect(row.password_hash).toMatch(/^scrypt\$/);
+    expect(row.password_hash).not.toContain(password);
+    const listed = await run(['user', 'list'], { OBSERVATOIRE_DB: db });
+    expect(listed.stdout).toMatch(/agent@interieur\.gouv\.fr\tteam\tinterieur\tactif/);
+    const unknown = await run(['user', 'add', 'x@y.fr', '--name', 'X', '--ministry', 'atlantide'], { OBSERVATOIRE_DB: db });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('ministère « atlantide »');
+  }, 60_000);
+});

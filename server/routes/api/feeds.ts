@@ -34,7 +34,7 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const self = `${base}/api/ministries/${ministry.slug}/alerts.atom`;
       const feed = new Feed({
         title: `Observatoire des démarches en ligne — alertes : ${ministry.name}`,
-        description: `Reculs mesurés sur les démarches du ${ministry.name} et éditions publiées.`,
+        description: `Reculs mesurés sur les démarches relevant de : ${ministry.name} ; éditions publiées.`,
         id: self,
         link: `${base}/syntheses/ministere/${ministry.slug}`,
         language: 'fr',

@@ -1,0 +1,108 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { alerts, webhookDeliveries } from '../../db/schema/index.ts';
+import { DELIVERY_HEADER, retryDelay, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookOutbox } from '../../jobs/outbox.ts';
+import { writeObservations } from '../../jobs/crawl.ts';
+import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
+import { createWebhook } from '../../server/services/webhooks.ts';
+import { createDemoDb } from '../helpers/db.ts';
+import { createAccount } from '../helpers/accounts.ts';
+import { users } from '../../db/schema/index.ts';
+
+// A receiver down for a while still gets every alert, once, in order, signed, when it is back.
+
+let db: Db;
+let server: Server | undefined;
+const received: { id: number; type: string; delivery: string; valid: boolean }[] = [];
+
+/** A free port: opened, then closed, so that nothing answers there until the receiver starts. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return text;
+}
+
+beforeAll(async () => {
+  db = await createDemoDb();
+});
+afterAll(async () => {
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+});
+
+function regression(procedureId: number, at: Date): void {
+  const observe = (value: string, when: Date) =>
+    writeObservations(db, null, procedureId, [{ check: 'online', criterion: 'online', status: 'measured', value, observedAt: when, evidence: { url: 'http://x.test/' }, details: {} }] as never, when);
+  observe('Oui', new Date(at.getTime() - 60_000));
+  observe('Non', at);
+}
+
+describe('the webhook outbox', () => {
+  it('delivers every alert once a receiver that was down comes back, in order, signed', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    const port = await freePort();
+    const webhook = createWebhook(db, user, { url: `http://127.0.0.1:${port}/alerts`, scope: { kind: 'ministry', slug: 'interieur' } }, { allowPrivate: true });
+
+    let clock = new Date('2026-11-02T08:00:00Z');
+    const outbox = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => clock, timeoutMs: 2_000 });
+    // Three alerts while the receiver is down: two regressions on Intérieur procedures, a publication.
+    const interieur = db.$client.prepare("select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = 'interieur' order by p.id limit 2").all() as { id: number }[];
+    regression(interieur[0]!.id, clock);
+    regression(interieur[1]!.id, clock);
+    closeEdition(db, '2026-T3', { now: clock });
+    publishEdition(db, '2026-T3', clock);
+    const expected = db.select().from(alerts).orderBy(alerts.id).all();
+    expect(expected.map((a) => a.kind)).toEqual(['regression', 'regression', 'edition_published']);
+
+    // Down: the first delivery fails and is put off; the others wait behind it.
+    for (let i = 0; i < 4; i++) {
+      const pass = await outbox.kick();
+      expect(pass.delivered).toBe(0);
+      if (i < 3) clock = new Date(clock.getTime() + retryDelay(i + 1) + 1000);
+    }
+    const waiting = db.select().from(webhookDeliveries).all();
+    expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
+    expect(waiting[0]!.attempts).toBe(4);
+    expect(waiting[0]!.lastError).toMatch(/ECONNREFUSED/);
+
+    // Back up.
+    server = createServer(async (req, res) => {
+      const text = await body(req);
+      const valid = req.headers[SIGNATURE_HEADER] === sign(webhook.secret!, String(req.headers[TIMESTAMP_HEADER]), text);
+      const json = JSON.parse(text);
+      received.push({ id: json.id, type: json.type, delivery: String(req.headers[DELIVERY_HEADER]), valid });
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => server!.listen(port, '127.0.0.1', resolve));
+    // Nothing before the retry is due…
+    expect((await outbox.kick()).delivered).toBe(0);
+    // …then everything.
+    clock = new Date(clock.getTime() + retryDelay(5));
+    expect(await outbox.kick()).toEqual({ delivered: 3, failed: 0, dead: 0 });
+    expect(received.map((r) => r.id)).toEqual(expected.map((a) => a.id));
+    expect(received.every((r) => r.valid)).toBe(true);
+    expect(new Set(received.map((r) => r.delivery)).size).toBe(3);
+    // Delivered once: a further pass sends nothing.
+    expect(await outbox.kick()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    expect(received).toHaveLength(3);
+    expect(db.select().from(webhookDeliveries).all().every((d) => d.status === 'delivered' && d.deliveredAt)).toBe(true);
+    await outbox.stop();
+  });
+
+  it('signs the body with the secret: a receiver with another key rejects it', () => {
+    expect(sign('secret-a', '1700000000', '{"id":1}')).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(sign('secret-a', '1700000000', '{"id":1}')).not.toBe(sign('secret-b', '1700000000', '{"id":1}'));
+    expect(sign('secret-a', '1700000000', '{"id":1}')).not.toBe(sign('secret-a', '1700000001', '{"id":1}'));
+  });
+});

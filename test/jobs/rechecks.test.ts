@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { crawlRuns, observations, rechecks } from '../../db/schema/index.ts';
+import { Crawler } from '../../jobs/crawler.ts';
+import { RecheckQueue } from '../../jobs/rechecks.ts';
+import { checkByName } from '../../jobs/checks/index.ts';
+import { buildServer } from '../../server/server.ts';
+import { createDemoDb } from '../helpers/db.ts';
+import { createAccount, login, type Session } from '../helpers/accounts.ts';
+
+// "Relancer la vérification": queued over HTTP, measured for real on the shared demo universe.
+
+const HTTP_CHECKS = ['online', 'auth', 'handicap', 'dlnuf'].map((n) => checkByName(n)!);
+
+let db: Db;
+let app: FastifyInstance;
+let queue: RecheckQueue;
+let team: Session;
+let id: number;
+
+beforeAll(async () => {
+  db = await createDemoDb();
+  queue = new RecheckQueue(db, { newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }), checks: HTTP_CHECKS });
+  app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent', rechecks: queue });
+  id = (db.$client.prepare("select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = 'interieur' order by p.id limit 1").get() as { id: number }).id;
+  team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] })).email);
+});
+afterAll(async () => {
+  await queue.stop();
+  await app.close();
+});
+
+describe('re-checks', () => {
+  it('measures the procedure again and shows the progress, then the result', async () => {
+    const asked = await app.inject({ method: 'POST', url: `/api/me/procedures/${id}/rechecks`, headers: team.headers });
+    expect(asked.statusCode).toBe(202);
+    const { recheck, created } = asked.json();
+    expect(created).toBe(true);
+    expect(['queued', 'running']).toContain(recheck.status);
+    // Asked again while it runs: the same re-check, no second one.
+    const again = await app.inject({ method: 'POST', url: `/api/me/procedures/${id}/rechecks`, headers: team.headers });
+    expect(again.json()).toMatchObject({ created: false, recheck: { id: recheck.id } });
+
+    await queue.kick();
+    const done = (await app.inject({ url: `/api/me/rechecks/${recheck.id}`, headers: { cookie: team.cookie } })).json();
+    expect(done).toMatchObject({ status: 'done', error: null, startedAt: expect.any(String), finishedAt: expect.any(String) });
+    expect(done.results.map((r: { criterion: string }) => r.criterion).sort()).toEqual(['auth', 'dlnuf', 'handicap', 'online']);
+    // Each result is a real observation of a crawl run triggered by the re-check.
+    const row = db.select().from(rechecks).where(eq(rechecks.id, recheck.id)).get()!;
+    expect(db.select().from(crawlRuns).where(eq(crawlRuns.id, row.crawlRunId!)).get()).toMatchObject({ trigger: 'recheck', status: 'completed', procedureCount: 1 });
+    const written = db.select().from(observations).where(eq(observations.crawlRunId, row.crawlRunId!)).all();
+    expect(written.map((o) => o.id).sort()).toEqual(done.results.map((r: { observationId: number }) => r.observationId).sort());
+    expect(done.results.find((r: { criterion: string }) => r.criterion === 'online')).toMatchObject({ status: 'measured', level: expect.any(String) });
+
+    // Done, and asked again at once: limited, with the wait.
+    const tooSoon = await app.inject({ method: 'POST', url: `/api/me/procedures/${id}/rechecks`, headers: team.headers });
+    expect(tooSoon.statusCode).toBe(429);
+    expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(500);
+    expect(tooSoon.json().message).toMatch(/moins de 10 minutes/);
+  });
+
+  it('queues again a re-check a killed server left running', () => {
+    const recheckId = db.insert(rechecks).values({ procedureId: id, requestedBy: 1, status: 'running', requestedAt: new Date(), startedAt: new Date() }).returning().get().id;
+    const restarted = new RecheckQueue(db, { newCrawler: () => { throw new Error('not used'); } });
+    void restarted;
+    expect(db.select().from(rechecks).where(eq(rechecks.id, recheckId)).get()).toMatchObject({ status: 'queued', startedAt: null });
+  });
+});
