@@ -35,3 +35,12 @@ export function catalogueRow(overrides: Partial<CatalogueRow> = {}): CatalogueRo
     ...overrides,
   };
 }
+
+/** The ids of a ministry's procedures (the team tests' scope). */
+export function procedureIdsOf(db: Db, ministrySlug: string): number[] {
+  return (
+    db.$client
+      .prepare('select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = ? order by p.id')
+      .all(ministrySlug) as { id: number }[]
+  ).map((r) => r.id);
+}

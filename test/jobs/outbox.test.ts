@@ -8,7 +8,7 @@ import { DELIVERY_HEADER, retryDelay, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, 
 import { writeObservations } from '../../jobs/crawl.ts';
 import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
 import { createWebhook } from '../../server/services/webhooks.ts';
-import { createDemoDb } from '../helpers/db.ts';
+import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
 import { createAccount } from '../helpers/accounts.ts';
 import { users } from '../../db/schema/index.ts';
 
@@ -57,7 +57,7 @@ describe('the webhook outbox', () => {
     let clock = new Date('2026-11-02T08:00:00Z');
     const outbox = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => clock, timeoutMs: 2_000 });
     // Three alerts while the receiver is down: two regressions on Intérieur procedures, a publication.
-    const interieur = db.$client.prepare("select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = 'interieur' order by p.id limit 2").all() as { id: number }[];
+    const interieur = procedureIdsOf(db, 'interieur').map((id) => ({ id }));
     regression(interieur[0]!.id, clock);
     regression(interieur[1]!.id, clock);
     closeEdition(db, '2026-T3', { now: clock });

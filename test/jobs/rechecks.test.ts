@@ -7,7 +7,7 @@ import { Crawler } from '../../jobs/crawler.ts';
 import { RecheckQueue } from '../../jobs/rechecks.ts';
 import { checkByName } from '../../jobs/checks/index.ts';
 import { buildServer } from '../../server/server.ts';
-import { createDemoDb } from '../helpers/db.ts';
+import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
 import { createAccount, login, type Session } from '../helpers/accounts.ts';
 
 // "Relancer la vérification": queued over HTTP, measured for real on the shared demo universe.
@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await createDemoDb();
   queue = new RecheckQueue(db, { newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }), checks: HTTP_CHECKS });
   app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent', rechecks: queue });
-  id = (db.$client.prepare("select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = 'interieur' order by p.id limit 1").get() as { id: number }).id;
+  id = procedureIdsOf(db, 'interieur')[0]!;
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] })).email);
 });
 afterAll(async () => {

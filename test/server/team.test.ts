@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { administrations, alerts, ministries, procedures, webhookDeliveries } from '../../db/schema/index.ts';
+import { alerts, webhookDeliveries } from '../../db/schema/index.ts';
 import { writeObservations } from '../../jobs/crawl.ts';
 import { quarterOf } from '../../methodology/quarters.ts';
-import { createDemoDb } from '../helpers/db.ts';
+import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
 import { buildTestApp } from '../helpers/server.ts';
 import { createAccount, login, type Session } from '../helpers/accounts.ts';
@@ -24,14 +24,7 @@ beforeAll(async () => {
   app = await buildTestApp(db);
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] }, 'Équipe Intérieur')).email);
   operator = await login(app, (await createAccount(db, 'operator', {}, 'Opératrice')).email);
-  ids = db
-    .select({ id: procedures.id })
-    .from(procedures)
-    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
-    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
-    .where(eq(ministries.slug, 'interieur'))
-    .all()
-    .map((p) => p.id);
+  ids = procedureIdsOf(db, 'interieur');
 });
 afterAll(() => app.close());
 

@@ -16,10 +16,12 @@ export class Router {
     });
   }
 
-  navigate(href: string): void {
+  /** `replace` for a redirect (to the login page and back): Back does not return to the page that sent it. */
+  navigate(href: string, { replace = false } = {}): void {
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a throwaway parse, never mutated or observed
     const url = new URL(href, location.href);
-    history.pushState({}, '', url);
+    if (replace) history.replaceState({}, '', url);
+    else history.pushState({}, '', url);
     this.path = url.pathname;
     this.search = url.search;
     this.navigated = true;

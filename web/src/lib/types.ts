@@ -121,9 +121,21 @@ export interface Observation {
   evidence: Evidence;
 }
 
+/** A declaration behind a published score: shown with « déclaré », its justification and date. */
+export interface PublicDeclaration {
+  id: number;
+  criterion: string;
+  value: number | string | null;
+  answers: number | null;
+  justification: string;
+  declaredAt: string;
+  declaredBy: string;
+}
+
 export interface ProcedureDetail extends ProcedureItem {
   editions: { edition: string; scores: Record<string, ScoreCell> }[];
   observations: { latest: Observation[]; recent: Observation[] };
+  declarations: PublicDeclaration[];
 }
 
 export interface DataColumn {
