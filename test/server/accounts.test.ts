@@ -8,6 +8,7 @@ import { authenticate, LOCK_MS } from '../../server/auth/accounts.ts';
 import { buildServer } from '../../server/server.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
+import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/api/session.ts';
 import { cookiesOf, createAccount, login, PASSWORD, type Session } from '../helpers/accounts.ts';
 
 // Issue #6's security promises, over real HTTP handling (inject) on a real SQLite database.
@@ -125,6 +126,23 @@ describe('authentication and CSRF', () => {
     // Once the lock has passed, the right password opens again.
     const later = new Date(Date.now() + LOCK_MS + 1000);
     expect(await authenticate(db, account.email, PASSWORD, later)).toMatchObject({ ok: true });
+  });
+
+  it('limits login attempts per address, whatever the account', async () => {
+    // An app of its own: the limit would otherwise hold the other tests' logins.
+    const limited = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 1; i++) {
+        const first = await limited.inject('/api/session');
+        const res = await limited.inject({ method: 'POST', url: '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email: `nobody-${i}@example.fr`, password: 'whatever it is' } });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, LOGIN_ATTEMPTS_PER_MINUTE).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('changes a password: the current one is asked, the other sessions end', async () => {

@@ -96,8 +96,9 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { id } = request.params;
       assertProcedureAccess(fastify.db, request.user!, id);
       const tracked = trackedProcedures(fastify.db, request.user!, { ids: [id] });
+      if (!tracked.items[0]) throw new AccountError(`La démarche n° ${id} a quitté le catalogue : son historique reste sur sa fiche publique.`, 404);
       return {
-        procedure: tracked.items[0]!,
+        procedure: tracked.items[0],
         edition: tracked.edition,
         declarations: declarationHistory(fastify.db, id),
         rechecks: procedureRechecks(fastify.db, id).map(recheckView),
