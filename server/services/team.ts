@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { declarations, observations, rechecks, watchlist } from '../../db/schema/index.ts';
 import { currentMethodology, type Criterion } from '../../methodology/index.ts';
@@ -6,7 +6,7 @@ import { changeSince } from '../../jobs/editions/change.ts';
 import { PROACTIVE, pickValue, safeResolve, type Declaration, type Observation } from '../../jobs/editions/close.ts';
 import { AccountError, canAccessProcedure, procedureIdsInScope, type User } from '../auth/accounts.ts';
 import { editionTable, listPublishedEditions, type ScoreCell } from './editions.ts';
-import { getProcedure } from './catalogue.ts';
+import { getProcedure, listProcedures } from './catalogue.ts';
 
 // The ministry teams' view: their procedures, what moved since the last published edition
 // (current measurements against the edition), declarations and re-checks.
@@ -37,18 +37,32 @@ export interface TrackedProcedure {
   criteria: TrackedCriterion[];
 }
 
+/**
+ * The latest observation of each criterion of these procedures, picked in SQL and without the
+ * evidence (the list does not show it: parsing it was most of an operator's list).
+ */
 function latestObservations(db: Db, ids: number[]): Map<string, Observation> {
   const latest = new Map<string, Observation>();
   for (let i = 0; i < ids.length; i += 400) {
-    const rows = db
-      .select()
+    const chunk = ids.slice(i, i + 400);
+    const ranked = db
+      .select({
+        id: observations.id,
+        procedureId: observations.procedureId,
+        criterion: observations.criterion,
+        observedAt: observations.observedAt,
+        status: observations.status,
+        valueNum: observations.valueNum,
+        valueText: observations.valueText,
+        reason: observations.reason,
+        answers: observations.answers,
+        rank: sql<number>`row_number() over (partition by ${observations.procedureId}, ${observations.criterion} order by ${observations.observedAt} desc, ${observations.id} desc)`.as('rank'),
+      })
       .from(observations)
-      .where(inArray(observations.procedureId, ids.slice(i, i + 400)))
-      .orderBy(desc(observations.observedAt), desc(observations.id))
-      .all();
-    for (const o of rows) {
-      const key = `${o.procedureId}:${o.criterion}`;
-      if (!latest.has(key)) latest.set(key, o);
+      .where(inArray(observations.procedureId, chunk))
+      .as('ranked');
+    for (const o of db.select().from(ranked).where(eq(ranked.rank, 1)).all()) {
+      latest.set(`${o.procedureId}:${o.criterion}`, { ...o, crawlRunId: null, evidence: { url: '', tool: '', toolVersion: '' } });
     }
   }
   return latest;
@@ -99,10 +113,11 @@ export function trackedProcedures(db: Db, user: User, options: { ids?: number[] 
   const observed = latestObservations(db, ids);
   const declared = declarationsInForce(db, ids);
   const watched = new Set(db.select({ id: watchlist.procedureId }).from(watchlist).where(eq(watchlist.userId, user.id)).all().map((w) => w.id));
+  const catalogue = new Map(listProcedures(db).map((p) => [p.id, p]));
   const items: TrackedProcedure[] = [];
   for (const id of ids) {
-    const procedure = getProcedure(db, id);
-    if (!procedure || procedure.retiredAt) continue;
+    const procedure = catalogue.get(id);
+    if (!procedure) continue;
     const criteria = currentMethodology.criteria.map((criterion): TrackedCriterion => {
       const key = `${id}:${criterion.slug}`;
       const edition = editionRows.get(id)?.scores[criterion.slug] ?? null;
