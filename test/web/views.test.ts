@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from '../../web/src/lib/routes.ts';
+import { afterLogin, loginHref, matchRoute } from '../../web/src/lib/routes.ts';
 import { apiFilters, DEFAULT_VIEW, parseView, serializeView, toggleSort } from '../../web/src/lib/table-view.ts';
 import { csvCell, toCsv } from '../../web/src/lib/csv.ts';
 
@@ -15,8 +15,26 @@ describe('matchRoute', () => {
     ['/syntheses/region/x', { name: 'introuvable' }],
     ['/donnees', { name: 'donnees' }],
     ['/nulle-part', { name: 'introuvable' }],
+    ['/connexion', { name: 'connexion' }],
+    ['/espace', { name: 'espace' }],
+    ['/espace/demarches/102', { name: 'espaceDemarche', id: 102 }],
+    ['/espace/compte', { name: 'compte' }],
+    ['/operateur', { name: 'operateur' }],
   ])('routes %s', (path, route) => {
     expect(matchRoute(path)).toEqual(route);
+  });
+});
+
+describe('after login', () => {
+  it('goes back to the page that sent to the login, or to the role’s space', () => {
+    expect(loginHref('/espace/demarches/102?x=1')).toBe('/connexion?retour=%2Fespace%2Fdemarches%2F102%3Fx%3D1');
+    expect(afterLogin(new URL(loginHref('/espace/demarches/102?x=1'), 'http://h').search, 'team')).toBe('/espace/demarches/102?x=1');
+    expect(afterLogin('', 'team')).toBe('/espace');
+    expect(afterLogin('', 'operator')).toBe('/operateur');
+  });
+
+  it.each(['//evil.example/espace', 'https://evil.example/', '/nulle-part', 'javascript:alert(1)', '/\\evil.example'])('never leaves the site nor lands nowhere: %s', (back) => {
+    expect(afterLogin(`?retour=${encodeURIComponent(back)}`, 'team')).toBe('/espace');
   });
 });
 
