@@ -190,6 +190,12 @@ describe('the operator space', () => {
       await expect.poll(() => page.locator('main [role="status"].fr-alert').textContent()).toMatch(/publiée : elle est figée/);
       expect(errors).toEqual([]);
 
+      // An operator may add a webhook for any ministry.
+      await page.goto(`${base}/espace/compte`, { waitUntil: 'networkidle' });
+      await settled(page);
+      await expect.poll(() => page.locator('#webhook-groupe option').count()).toBeGreaterThan(10);
+      await expectNoAxeViolations(page);
+
       // The team's declaration is in the new edition, said « déclaré » with its justification.
       await page.goto(`${base}/demarches/${declaredId}`, { waitUntil: 'networkidle' });
       await settled(page);

@@ -203,3 +203,36 @@ describe('a team member of one ministry', () => {
     expect((await app.inject({ method: 'POST', url: '/api/admin/editions/2026-T4/publish', headers: team.headers })).statusCode).toBe(403);
   });
 });
+
+describe('an operator', () => {
+  // An app of its own: the per-address login limit has been spent by the tests above.
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+  });
+  afterAll(() => app.close());
+
+  it('creates an account with a generated password, resets it (sessions end) and disables it', async () => {
+    const operator = await login(app, (await createAccount(db, 'operator')).email);
+    const created = await app.inject({ method: 'POST', url: '/api/admin/users', headers: operator.headers, payload: { email: 'Nouvelle.Equipe@Justice.Gouv.fr', name: 'Équipe Justice', role: 'team', scope: { ministries: ['justice'] } } });
+    expect(created.statusCode).toBe(201);
+    const { user, password } = created.json();
+    expect(user).toMatchObject({ email: 'nouvelle.equipe@justice.gouv.fr', role: 'team', scope: { ministries: ['justice'], administrations: [] }, disabled: false });
+    expect(JSON.stringify(created.json().user)).not.toContain('scrypt');
+    const member = await login(app, user.email, password);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/users', headers: operator.headers, payload: { email: user.email, name: 'x', role: 'team', scope: { ministries: ['justice'] } } })).statusCode).toBe(409);
+    expect((await app.inject({ method: 'POST', url: '/api/admin/users', headers: operator.headers, payload: { email: 'x@y.fr', name: 'x', role: 'team' } })).statusCode).toBe(400);
+
+    const reset = await app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: operator.headers, payload: { resetPassword: true } });
+    expect(reset.statusCode).toBe(200);
+    expect(reset.json().password).toEqual(expect.any(String));
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: member.cookie } })).statusCode).toBe(401);
+    await expect(login(app, user.email, password)).rejects.toThrow(/401/);
+    const again = await login(app, user.email, reset.json().password);
+
+    const disabled = await app.inject({ method: 'PATCH', url: `/api/admin/users/${user.id}`, headers: operator.headers, payload: { disabled: true } });
+    expect(disabled.json()).toMatchObject({ disabled: true });
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: again.cookie } })).statusCode).toBe(401);
+    await expect(login(app, user.email, reset.json().password)).rejects.toThrow(/401/);
+  });
+});

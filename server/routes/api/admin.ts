@@ -73,15 +73,19 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
             disabled: Type.Optional(Type.Boolean()),
             unlock: Type.Optional(Type.Boolean()),
             password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
+            resetPassword: Type.Optional(Type.Boolean({ description: 'Generate a new password, returned once in `password`.' })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: UserSchema, ...authErrors },
+        response: { 200: Type.Object({ ...UserSchema.properties, password: Type.Optional(Type.String()) }), ...authErrors },
       },
     },
     async (request) => {
       if (request.params.id === request.user!.id && request.body.disabled) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte.', 409);
-      return publicUser(await updateUser(fastify.db, request.params.id, request.body));
+      const { resetPassword, ...changes } = request.body;
+      const generated = resetPassword ? generatePassword() : undefined;
+      const user = await updateUser(fastify.db, request.params.id, generated ? { ...changes, password: generated } : changes);
+      return { ...publicUser(user), ...(generated ? { password: generated } : {}) };
     },
   );
 

@@ -202,7 +202,8 @@ export const getUsers = (): Promise<{ items: User[] }> => call('GET', '/api/admi
 
 export const createUser = (body: { email: string; name: string; role: User['role']; scope?: Partial<Scope> }): Promise<{ user: User; password?: string }> => call('POST', '/api/admin/users', body);
 
-export const updateUser = (id: number, body: { disabled?: boolean; unlock?: boolean }): Promise<User> => call('PATCH', `/api/admin/users/${id}`, body);
+export const updateUser = (id: number, body: { disabled?: boolean; unlock?: boolean; resetPassword?: boolean }): Promise<User & { password?: string }> =>
+  call('PATCH', `/api/admin/users/${id}`, body);
 
 export const getAllEditions = (): Promise<{ items: EditionEntry[] }> => call('GET', '/api/admin/editions');
 
