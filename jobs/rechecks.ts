@@ -15,7 +15,6 @@ export interface RecheckQueueOptions {
   newCrawler: () => Crawler;
   /** The checks a re-check runs (default: every page check). */
   checks?: readonly Check[];
-  onFinished?: (id: number) => void;
 }
 
 export class RecheckQueue {
@@ -76,7 +75,6 @@ export class RecheckQueue {
       this.db.update(rechecks).set({ status: 'failed', finishedAt: new Date(), error: err instanceof Error ? err.message : String(err) }).where(eq(rechecks.id, id)).run();
     } finally {
       await crawler.close();
-      this.options.onFinished?.(id);
     }
   }
 }
