@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology, resolveValue, MethodologyError, type ResolvedValue } from '../methodology/index.ts';
+import { criterionBySlug, currentMethodology, safeResolve, type ResolvedValue } from '../methodology/index.ts';
 import { changeSince } from './editions/change.ts';
 
 // Alerts: a regression found by a crawl, an edition published. Each is written in the
@@ -21,12 +21,7 @@ export interface NewObservation {
 function resolved(criterionSlug: string, o: { status: string; value: number | string | null; answers?: number | null }): ResolvedValue | null {
   const criterion = criterionBySlug(currentMethodology, criterionSlug);
   if (!criterion || o.status !== 'measured' || o.value === null) return null;
-  try {
-    return resolveValue(criterion, { state: 'measured', value: o.value, answers: o.answers ?? undefined });
-  } catch (err) {
-    if (err instanceof MethodologyError) return null;
-    throw err;
-  }
+  return safeResolve(criterion, { state: 'measured', value: o.value, answers: o.answers ?? undefined });
 }
 
 function levelWords(r: ResolvedValue): string | null {

@@ -156,9 +156,9 @@ export class WebhookOutbox {
           [TIMESTAMP_HEADER]: timestamp,
           [SIGNATURE_HEADER]: sign(webhook.secret, timestamp, body),
         },
+        // undici's request does not follow redirects: a 3xx is a failed delivery.
         body,
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+      });
       // The answer's body is not needed: drop it without reading more than it sends.
       await response.body.dump({ limit: 64 * 1024 });
       return response.statusCode >= 200 && response.statusCode < 300 ? null : `HTTP ${response.statusCode}`;

@@ -1,8 +1,8 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { observations, rechecks, type RecheckResult } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology } from '../methodology/index.ts';
-import { safeResolve } from './editions/close.ts';
+import { criterionBySlug, currentMethodology, safeResolve } from '../methodology/index.ts';
+import { pickValue } from './editions/close.ts';
 import { crawl } from './crawl.ts';
 import type { Crawler } from './crawler.ts';
 import type { Check } from './checks/index.ts';
@@ -65,8 +65,7 @@ export class RecheckQueue {
         .all()
         .map((o) => {
           const criterion = criterionBySlug(currentMethodology, o.criterion);
-          const raw = o.status === 'measured' ? { state: 'measured' as const, value: o.valueNum ?? o.valueText ?? '', answers: o.answers ?? undefined } : o.status === 'not_applicable' ? { state: 'not_applicable' as const, reason: o.reason ?? undefined } : { state: 'unmeasurable' as const, reason: o.reason ?? 'unknown' };
-          const r = criterion ? safeResolve(criterion, raw) : null;
+          const r = criterion ? safeResolve(criterion, pickValue(criterion, o, undefined).raw) : null;
           return { criterion: o.criterion, status: o.status, value: o.valueNum ?? o.valueText, level: r?.level ?? null, goal: r?.goal ?? null, reason: o.reason, observationId: o.id };
         });
       const done = summary.procedures === 0 ? { status: 'failed' as const, error: 'démarche retirée du catalogue' } : { status: 'done' as const, error: null };

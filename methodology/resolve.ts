@@ -71,6 +71,16 @@ export function resolveValue(criterion: Criterion, raw: RawValue): ResolvedValue
   };
 }
 
+/** Like resolveValue, but a value the methodology cannot place is reported (`invalid_value`), not thrown. */
+export function safeResolve(criterion: Criterion, raw: RawValue): ResolvedValue {
+  try {
+    return resolveValue(criterion, raw);
+  } catch (err) {
+    if (err instanceof MethodologyError) return { state: 'unmeasurable', value: null, level: null, goal: null, reason: 'invalid_value' };
+    throw err;
+  }
+}
+
 function requireNumber(criterion: Criterion, value: number | string): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new MethodologyError(`${criterion.slug}: expected a finite number, got ${JSON.stringify(value)}`);

@@ -4,10 +4,9 @@ import { declarations, editions, editionScores, observations, probeDaily, proced
 import {
   currentMethodology,
   groupScore,
-  MethodologyError,
   parseQuarter,
   previousQuarter,
-  resolveValue,
+  safeResolve,
   UNMEASURABLE_REASONS,
   type Criterion,
   type Methodology,
@@ -195,6 +194,9 @@ function previousEdition(db: Db, before: Date, previousSlug: string) {
   );
 }
 
+/** What pickValue reads of an observation (a list may select just these columns). */
+export type ObservedValue = Pick<Observation, 'id' | 'status' | 'valueNum' | 'valueText' | 'answers' | 'reason'>;
+
 export interface Picked {
   raw: RawValue;
   source: Source | null;
@@ -205,9 +207,9 @@ export interface Picked {
 /** The value a criterion takes from what was observed, declared and probed: measured wins, a declaration fills the rest. */
 export function pickValue(
   criterion: Criterion,
-  observation: Observation | undefined,
+  observation: ObservedValue | undefined,
   declaration: Declaration | undefined,
-  probes: { samples: number; failures: number; blocked: number; durationSumMs: number } | undefined,
+  probes?: { samples: number; failures: number; blocked: number; durationSumMs: number },
 ): Picked {
   const fromDeclaration = (d: Declaration): Picked => ({
     raw: { state: 'measured', value: d.valueNum ?? d.valueText ?? '', answers: d.answers ?? undefined },
@@ -243,16 +245,6 @@ export function pickValue(
     return { raw, source: SURVEY.has(criterion.slug) ? 'survey' : 'crawl', observationId: observation.id, declarationId: null };
   }
   return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
-}
-
-/** A value the methodology cannot place is reported, not allowed to break the edition. */
-export function safeResolve(criterion: Criterion, raw: RawValue): ResolvedValue {
-  try {
-    return resolveValue(criterion, raw);
-  } catch (err) {
-    if (err instanceof MethodologyError) return { state: 'unmeasurable', value: null, level: null, goal: null, reason: 'invalid_value' };
-    throw err;
-  }
 }
 
 function isoDay(date: Date): string {

@@ -30,6 +30,8 @@ export interface AuthOptions {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const LOGIN_ROUTE = '/api/session';
+/** Routes that read the logged-in user. */
+const SPACE_PREFIXES = [LOGIN_ROUTE, '/api/me/', '/api/admin/'];
 
 function hostOf(origin: string): string | null {
   try {
@@ -67,6 +69,8 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
 
   fastify.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/api/')) return;
+    // Public reads (the busiest routes) never need the user: no session lookup for them.
+    if (SAFE_METHODS.has(request.method) && !SPACE_PREFIXES.some((p) => request.url.startsWith(p))) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const found = findSession(fastify.db, token);

@@ -47,10 +47,11 @@ export function previewDraft(db: Db, slug: string) {
   }
   changes.sort((a, b) => (a.change === b.change ? a.procedure.title.localeCompare(b.procedure.title, 'fr') : a.change === 'regressed' ? -1 : 1));
   const [observatory] = groupSyntheses(table, before, 'observatory');
+  const nowIds = new Set(table.rows.map((r) => r.id));
   return {
     edition: { slug: draft.slug, status: draft.status, closedAt: draft.closedAt.toISOString(), publishedAt: draft.publishedAt?.toISOString() ?? null },
     previous: previous?.slug ?? null,
-    procedures: { now: table.rows.length, before: before?.rows.length ?? 0, added: table.rows.filter((r) => !beforeRows.has(r.id)).length, removed: before ? before.rows.filter((r) => !table.rows.some((x) => x.id === r.id)).length : 0 },
+    procedures: { now: table.rows.length, before: before?.rows.length ?? 0, added: table.rows.filter((r) => !beforeRows.has(r.id)).length, removed: before ? before.rows.filter((r) => !nowIds.has(r.id)).length : 0 },
     counts,
     scores: observatory?.scores.map((s) => ({ criterion: s.criterion, share: s.share, previousShare: s.previousShare, trend: s.trend, coverage: s.coverage, measured: s.measured, total: s.total })) ?? [],
     changes,

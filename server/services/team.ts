@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { declarations, observations, rechecks, watchlist } from '../../db/schema/index.ts';
-import { currentMethodology, type Criterion } from '../../methodology/index.ts';
+import { currentMethodology, safeResolve, type Criterion } from '../../methodology/index.ts';
 import { changeSince } from '../../jobs/editions/change.ts';
-import { PROACTIVE, pickValue, safeResolve, type Declaration, type Observation } from '../../jobs/editions/close.ts';
+import { PROACTIVE, pickValue, type Declaration, type ObservedValue } from '../../jobs/editions/close.ts';
 import { AccountError, canAccessProcedure, procedureIdsInScope, type User } from '../auth/accounts.ts';
 import { editionTable, listPublishedEditions, type ScoreCell } from './editions.ts';
 import { getProcedure, listProcedures } from './catalogue.ts';
@@ -41,8 +41,10 @@ export interface TrackedProcedure {
  * The latest observation of each criterion of these procedures, picked in SQL and without the
  * evidence (the list does not show it: parsing it was most of an operator's list).
  */
-function latestObservations(db: Db, ids: number[]): Map<string, Observation> {
-  const latest = new Map<string, Observation>();
+type Observed = ObservedValue & { observedAt: Date };
+
+function latestObservations(db: Db, ids: number[]): Map<string, Observed> {
+  const latest = new Map<string, Observed>();
   for (let i = 0; i < ids.length; i += 400) {
     const chunk = ids.slice(i, i + 400);
     const ranked = db
@@ -62,7 +64,7 @@ function latestObservations(db: Db, ids: number[]): Map<string, Observation> {
       .where(inArray(observations.procedureId, chunk))
       .as('ranked');
     for (const o of db.select().from(ranked).where(eq(ranked.rank, 1)).all()) {
-      latest.set(`${o.procedureId}:${o.criterion}`, { ...o, crawlRunId: null, evidence: { url: '', tool: '', toolVersion: '' } });
+      latest.set(`${o.procedureId}:${o.criterion}`, o);
     }
   }
   return latest;
@@ -84,10 +86,10 @@ function declarationsInForce(db: Db, ids: number[]): Map<string, Declaration> {
   return result;
 }
 
-function currentCell(criterion: Criterion, observation: Observation | undefined, declaration: Declaration | undefined): CurrentCell | null {
+function currentCell(criterion: Criterion, observation: Observed | undefined, declaration: Declaration | undefined): CurrentCell | null {
   if (PROBED.has(criterion.slug)) return null;
   if (!observation && !declaration) return null;
-  const picked = pickValue(criterion, observation, declaration, undefined);
+  const picked = pickValue(criterion, observation, declaration);
   const resolved = safeResolve(criterion, picked.raw);
   const declared = picked.declarationId !== null ? declaration : undefined;
   return {

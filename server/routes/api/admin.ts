@@ -1,11 +1,10 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
+import { AccountError, createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH, generatePassword } from '../../auth/passwords.ts';
 import { noStore, requireOperator } from '../../auth/plugin.ts';
 import { ScopeSchema, UserSchema, authErrors } from '../../schemas.ts';
 import { closeEdition, EditionError, publishEdition } from '../../../jobs/editions/close.ts';
 import { listAllEditions, previewDraft, recentCrawlRuns } from '../../services/operator.ts';
-import { AccountError } from '../../auth/accounts.ts';
 
 // The operator's space: /api/admin/…
 

@@ -41,7 +41,7 @@ function axisMax(criterion: Criterion, values: number[]): number {
 }
 
 const levelTone = (criterion: Criterion, label: string, goal: boolean): Tone =>
-  tone({ status: 'measured', level: label, goal, value: null, source: null, reason: null, change: null, observationId: null, declarationId: null }, criterion);
+  tone({ status: 'measured', level: label, goal, value: null, reason: null }, criterion);
 
 /** The level table as horizontal bands between 0 and the axis maximum. */
 export function levelBands(criterion: Criterion, max: number): Band[] {

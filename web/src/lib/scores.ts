@@ -1,5 +1,5 @@
 import { formatWithUnit } from './format.ts';
-import type { Change, Criterion, ScoreCell, Source } from './types.ts';
+import type { CellView, Change, Criterion, ScoreCell, Source } from './types.ts';
 
 // How a score reads on screen: its badge (colour *and* words), its source, why it is missing.
 // Pure and tested with tables (test/web/scores.test.ts).
@@ -32,7 +32,7 @@ export const KEY_CRITERIA = ['online', 'satisfaction', 'handicap', 'dlnuf', 'aut
  * Goal levels are green, the worst level red, levels between orange; a criterion without goal is
  * blue; anything not measured is grey. The badge always says its level in words as well.
  */
-export function tone(cell: ScoreCell | undefined, criterion: Criterion): Tone {
+export function tone(cell: CellView | undefined, criterion: Criterion): Tone {
   if (!cell || cell.status !== 'measured') return 'neutral';
   if (criterion.scale.kind === 'none') return 'info';
   if (cell.goal) return 'success';
@@ -45,7 +45,7 @@ export function badgeClass(t: Tone, small = true): string {
   return `fr-badge fr-badge--no-icon obs-badge${small ? ' fr-badge--sm' : ''}${t === 'neutral' ? '' : ` fr-badge--${t}`}`;
 }
 
-export function badgeText(cell: ScoreCell | undefined, criterion: Criterion): string {
+export function badgeText(cell: CellView | undefined, criterion: Criterion): string {
   if (!cell || cell.status === 'unmeasurable') return cell?.reason === 'insufficient_answers' ? "Avis insuffisants" : 'Non mesurable';
   if (cell.status === 'not_applicable') return 'Non applicable';
   if (cell.level) return cell.level;

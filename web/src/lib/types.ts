@@ -55,6 +55,9 @@ export interface ScoreCell {
   declarationId: number | null;
 }
 
+/** What a badge reads of a value: an edition's cell, a value measured now, a re-check's result. */
+export type CellView = Pick<ScoreCell, 'status' | 'value' | 'level' | 'goal' | 'reason'>;
+
 export interface EditionRow extends ProcedureIdentity {
   scores: Record<string, ScoreCell>;
 }
