@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'data/', 'db/migrations/', 'scratch/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'data/', 'db/migrations/', 'scratch/', 'fixtures/real-world/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
