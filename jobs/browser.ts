@@ -84,7 +84,8 @@ export class BrowserPool {
           healthy = false;
           throw classifyError(err, url);
         }
-        const status = response?.status() ?? 0;
+        // A "#/route" of the page already loaded is a same-document navigation: no new response.
+        const status = response?.status() ?? (slot.page.url() === url ? 200 : 0);
         if (status < 200 || status >= 400) throw new FetchError('http', `browser got HTTP ${status}`, { url, status });
         return await use({ page: slot.page, url, finalUrl: slot.page.url(), status });
       } finally {

@@ -94,7 +94,22 @@ export class Crawler {
   }
 
   visit(startUrl: string): Visit {
-    return new Visit(startUrl, (url) => this.fetch(url));
+    return new Visit(startUrl, (url) => this.fetch(url), (url) => this.render(url));
+  }
+
+  /**
+   * A page whose server HTML is an empty application shell, as Chromium renders it once its
+   * scripts ran: what a person sees. Same rules as any visit (robots.txt, the shared browser).
+   */
+  async render(url: string): Promise<{ html: string; finalUrl: string; status: number }> {
+    if (!(await this.robots.isAllowed(url))) throw new FetchError('blocked', `robots.txt disallows ${url}`, { url });
+    const pool = await this.browserPool();
+    this.stats.browserPages++;
+    return pool.visit(url, async ({ page, finalUrl, status }) => {
+      // Applications often fetch their content after "load": wait (a little) for text to appear.
+      await page.waitForFunction(() => (document.body?.innerText ?? '').trim().length > 200, undefined, { timeout: 3_000 }).catch(() => undefined);
+      return { html: await page.content(), finalUrl: page.url() || finalUrl, status };
+    });
   }
 
   private browserPool(): Promise<BrowserPool> {

@@ -1,25 +1,57 @@
-import type { Cheerio } from 'cheerio';
-import type { Element } from 'domhandler';
-import type { Check } from './types.ts';
-import { findCallToAction, foldSpace, procedureForms, type ParsedPage } from './page.ts';
+import type { Check, CheckResult } from './types.ts';
+import { absolute, controlLabel, foldSpace, readWith, type ParsedPage, type Visit } from './page.ts';
+import { readOnline } from './online.ts';
 
-const FC_TEXT = /s['’]identifier avec\s*franceconnect|se connecter avec\s*franceconnect|connexion avec\s*franceconnect/i;
+// A FranceConnect button is a control whose own label names FranceConnect ("S'identifier avec
+// FranceConnect", an image whose alt says so, DSFR's fr-connect button). The DSFR markup is shared
+// by other identity providers (ProConnect, AgentConnect, MonComptePro): the brand decides, not
+// the class. A sentence or an "what is FranceConnect?" link is not a button.
 
-/**
- * A FranceConnect login button: the official button markup (class fr-connect, or the older
- * franceconnect-button), or a button/link whose own label is the official wording. A sentence
- * that mentions FranceConnect in an FAQ is not a button.
- */
+const FC = /france\s*-?\s*connect/i;
+const FC_PLUS = /france\s*-?\s*connect\s*(\+|plus\b)/i;
+const OTHER_PROVIDER = /pro\s*connect|agent\s*connect|mon\s*compte\s*pro|educonnect|impots\.gouv|ameli/i;
+const INFO_LINK = /qu['’]est[- ]ce que|en savoir plus|c['’]est quoi|d[ée]couvrir|comment (ça|cela) marche|plus d['’]info|nouvelle fen[êe]tre|\?$/i;
+
 export function findFranceConnect(page: ParsedPage): { plus: boolean; html: string } | null {
   const { $ } = page;
-  for (const el of $('button, a, input[type=submit], input[type=image]').toArray()) {
-    const node = $(el) as Cheerio<Element>;
+  const found: { plus: boolean; html: string }[] = [];
+  for (const el of $('button, a[href], input[type=submit], input[type=image], input[type=button], [role=button]').toArray()) {
+    const node = $(el);
     const cls = node.attr('class') ?? '';
-    const label = foldSpace(`${node.text()} ${node.attr('value') ?? ''} ${node.attr('alt') ?? ''} ${node.attr('aria-label') ?? ''} ${node.find('img').attr('alt') ?? ''}`);
-    const official = /\bfr-connect\b|franceconnect-button/i.test(cls);
-    if (!official && !FC_TEXT.test(label)) continue;
-    const plus = /fr-connect--plus/.test(cls) || /franceconnect\s*\+|franceconnect\s*plus/i.test(label);
-    return { plus, html: $.html(el).slice(0, 300) };
+    const label = controlLabel($, el);
+    const full = foldSpace(`${label} ${node.attr('title') ?? ''}`);
+    if (!FC.test(full)) continue;
+    if (INFO_LINK.test(label) || (/franceconnect\.gouv\.fr\/?(\?|#|$)|franceconnect\.gouv\.fr\/(faq|aide|en-savoir|a-propos)/i.test(node.attr('href') ?? '') && !/fr-connect|franceconnect-button/i.test(cls))) continue;
+    // Long labels are sentences or paragraphs wrapped in a link, not a login button.
+    if (label.length > 80) continue;
+    const brand = foldSpace(node.find('.fr-connect__brand').text());
+    if (OTHER_PROVIDER.test(brand) || (OTHER_PROVIDER.test(label) && !FC.test(label.replace(OTHER_PROVIDER, '')))) continue;
+    const plus = /fr-connect--plus|franceconnect-plus|fc-plus/i.test(cls) || FC_PLUS.test(full);
+    found.push({ plus, html: $.html(el).slice(0, 300) });
+  }
+  if (found.length === 0) return null;
+  // FranceConnect+ offered next to the classic button: the stronger level is what the site offers.
+  return found.find((f) => f.plus) ?? found[0]!;
+}
+
+/** A start page that is gone (404, 410): the procedure is not online, so there is nothing to log in to or fill in. */
+export async function goneStart(visit: Visit): Promise<CheckResult | null> {
+  const start = await visit.start();
+  if (start.status !== 404 && start.status !== 410) return null;
+  return { status: 'not_applicable', reason: 'start_page_gone', evidence: { url: visit.startUrl, finalUrl: start.finalUrl, httpStatus: start.status, snippet: `HTTP ${start.status}` } };
+}
+
+const LOGIN_LINK = /^(se connecter|connexion|s['’]identifier|identifiez-vous|connectez-vous|mon compte|mon espace( personnel| particulier| usager)?|espace (personnel|usager|particulier)|se connecter \/ s['’]inscrire|connexion \/ inscription)$/i;
+
+/** The site's own login link (header or navigation), on the same site. */
+function siteLoginLink(page: ParsedPage): string | null {
+  const { $ } = page;
+  const origin = new URL(page.finalUrl).origin;
+  for (const el of $('a[href]').toArray()) {
+    const text = controlLabel($, el);
+    if (!LOGIN_LINK.test(text)) continue;
+    const href = absolute($(el).attr('href')!, page.baseUrl);
+    if (new URL(href).origin === origin && href !== page.finalUrl) return href;
   }
   return null;
 }
@@ -29,15 +61,31 @@ export const authCheck: Check = {
   criterion: 'auth',
   kind: 'http',
   async run({ visit }) {
+    const gone = await goneStart(visit);
+    if (gone) return gone;
     const start = await visit.startOk();
-    const evidence = { url: visit.startUrl, finalUrl: start.finalUrl, httpStatus: start.status };
-    const cta = findCallToAction(start);
+    const evidence = { url: visit.startUrl, finalUrl: start.finalUrl, httpStatus: start.status, ...readWith(start) };
+    const online = readOnline(start);
     const pages: ParsedPage[] = [start];
-    if (cta && new URL(cta.href).origin === new URL(start.finalUrl).origin && cta.href !== start.finalUrl) {
-      const next = await visit.page(cta.href);
-      if (next.status >= 200 && next.status < 300) pages.push(next);
+    const cta = online.callToAction;
+    if (cta && cta.href !== start.finalUrl && /^https?:/.test(cta.href)) {
+      const next = await visit.page(cta.href).catch(() => null);
+      if (next && next.status >= 200 && next.status < 300) pages.push(next);
     }
-    for (const page of pages) {
+    // The site's own login ("Se connecter" in its header) is where a person looks next.
+    const login = siteLoginLink(start);
+    const seen = new Set(pages.map((p) => p.finalUrl));
+    const candidates = async function* () {
+      yield* pages;
+      if (login && !seen.has(login)) {
+        const page = await visit.page(login).catch(() => null);
+        if (page && page.status >= 200 && page.status < 300) {
+          pages.push(page);
+          yield page;
+        }
+      }
+    };
+    for await (const page of candidates()) {
       const button = findFranceConnect(page);
       if (button) {
         return {
@@ -48,7 +96,7 @@ export const authCheck: Check = {
         };
       }
     }
-    if (!cta && procedureForms(start).length === 0) {
+    if (online.value === 'Non') {
       return { status: 'not_applicable', reason: 'no_online_procedure', evidence: { ...evidence, snippet: 'aucune démarche en ligne sur la page' } };
     }
     return { status: 'measured', value: 'Non', evidence: { ...evidence, snippet: `pages vues : ${pages.map((p) => p.finalUrl).join(', ')}` } };

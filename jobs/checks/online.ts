@@ -1,10 +1,108 @@
 import type { Check } from './types.ts';
-import { findCallToAction, procedureForms, snippet } from './page.ts';
+import { blocksOf, sentencesOf } from './statement.ts';
+import { contentOf, contentText, findCallToAction, loginForms, procedureForms, readWith, snippet, type CallToAction, type ParsedPage } from './page.ts';
 
-// The page says only part of the procedure can be done online.
-const PARTIAL = /(pré-?demande|pré-?inscription|(puis|ensuite),? (vous )?(présentez|rendez)-vous|présentez-vous (ensuite |ensuite )?(en|à la|au)|(à|a) (envoyer|renvoyer|adresser) par (courrier|voie postale)|dépôt (des pièces )?au guichet|sur rendez-vous en (mairie|préfecture|agence))/i;
-// Information only, paper, or closed.
-const OFFLINE = /(formulaire (cerfa |papier )?(n° ?\d+\S* )?à télécharger|télécharge[rz] le formulaire|campagne (est )?(close|fermée|terminée)|téléservice (est )?(fermé|indisponible))/i;
+// Reading "can this procedure be done online?" as a person does: only the procedure's own
+// content counts (not the site's header, menu or footer), a call to action or a form starts it
+// online, and the text says whether some step still happens on paper, at a counter or in person.
+
+/** A step that must happen offline: the procedure is only partly online. */
+const OFFLINE_STEP = new RegExp(
+  [
+    'pr[ée]sente[rz]?(-vous)? (ensuite |ensuite, |personnellement |en personne )?(en|à la|au|à l[’\'])\\s?(mairie|pr[ée]fecture|guichet|accueil|agence|consulat|sous-pr[ée]fecture|commissariat|gendarmerie|service|bureau)',
+    '(devez|devrez|faut|doit|doivent|il vous reste à|pensez à) [^.]{0,60}(pr[ée]senter|rendre|d[ée]placer) [^.]{0,40}(mairie|pr[ée]fecture|guichet|accueil|agence|consulat|bureau|en personne)',
+    '(rendez-vous|d[ée]placement|présence) (est |sera )?(obligatoire|n[ée]cessaire|indispensable)',
+    '(envoye[rz]|adresse[rz]|renvoye[rz]|transmet(tre|tez)|expédie[rz]|poste[rz]|retourne[rz]) [^.]{0,80}(par (courrier|voie postale|la poste|lettre)|en recommand[ée])',
+    '(à|a) (envoyer|renvoyer|adresser|retourner|transmettre|poster) [^.]{0,40}par (courrier|voie postale|la poste)',
+    'par (courrier|voie postale)[^.]{0,40}(l[’\']original|les originaux|les justificatifs|les pièces|le dossier|le formulaire sign[ée])',
+    '(d[ée]p[ôo]t|remise) (des pièces |du dossier |de votre dossier |des justificatifs |des originaux )?(au|en) (guichet|mairie|pr[ée]fecture|agence)',
+    'remett(re|ez) [^.]{0,40}(en main propre|au guichet|en mairie|à l[’\']accueil)',
+    'prise d[’\']empreintes',
+    'recueil (de vos |des )?empreintes',
+    '(me rends|vous rendez|se rendre|vous rendre|nous rendre|vous d[ée]placer|me d[ée]place) [^.]{0,30}(en|à la|au|à l[’\']|dans (la|une|votre)) ?(mairie|guichet|pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau|commissariat|centre|service)',
+    'passage (au guichet|en mairie|en pr[ée]fecture|à l[’\']accueil)',
+    '(retirer|r[ée]cup[ée]rer|chercher|retrait) [^.]{0,50}(en|à la|au|dans la|dans une|à l[’\']) ?(mairie|guichet|pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau)',
+    '(d[ée]pos[ée]e?s?|d[ée]poser|remis|remise|remettre|apporter|apportez|d[ée]posez) [^.]{0,60}(au|à la|en|à l[’\']) ?(secr[ée]tariat|guichet|mairie|accueil|pr[ée]fecture|agence)',
+    'imprim(er|ez|é|ée)[^.]{0,40}sign(er|ez|é|ée)',
+    '(convoqu[ée]e?s?|convocation) [^.]{0,60}(pr[ée]fecture|mairie|guichet|centre|agence|en personne)',
+    'signature (manuscrite|originale) [^.]{0,40}(courrier|guichet|papier)',
+    '(finalise[rz]|terminer|compl[ée]ter|achever) [^.]{0,60}(en mairie|au guichet|en pr[ée]fecture|en agence|sur place|en personne|par courrier)',
+  ].join('|'),
+  'i',
+);
+/** A sentence offering another channel, not requiring it. */
+const ALTERNATIVE = /vous pouvez (aussi|également|toutefois|si vous le souhaitez)|possible (aussi|également)|[ée]galement possible|si vous (ne (pouvez|souhaitez|disposez) pas|n['’]avez pas|préférez|rencontrez)|à défaut|sinon,|ou bien|en cas de (difficult|problème)|si besoin|sans accès à internet|ne pouvez pas (faire|effectuer|utiliser)|si vous ne pouvez/i;
+/** The online service is closed for now (a campaign over, a service shut). */
+const CLOSED = new RegExp(
+  [
+    'campagne (\\d{4} )?(\\d{4} )?(est |a été )?(désormais |maintenant )?(close|ferm[ée]e|termin[ée]e|clôtur[ée]e|achev[ée]e)',
+    '(inscriptions?|candidatures?|d[ée]p[ôo]ts?|demandes?|t[ée]l[ée]service|service en ligne|plateforme|saisie) (en ligne )?(sont |est |a été |ont été )?(désormais |maintenant )?(clos|close|closes|ferm[ée]e?s?|termin[ée]e?s?|clôtur[ée]e?s?)',
+    '(t[ée]l[ée]service|service en ligne|plateforme) (est |sera )?(ferm[ée]|indisponible|suspendu|arr[êe]t[ée]|rouvrira)',
+  ].join('|'),
+  'i',
+);
+/** The procedure is done on paper or in person, not online. */
+const NOT_ONLINE = new RegExp(
+  [
+    '(n[’\']est|ne sont) pas (encore |plus )?(possible|disponible|réalisable|accessible)s? en ligne',
+    'ne (peut|peuvent) pas (être )?(se )?(faire|effectu[ée]e?s?|r[ée]alis[ée]e?s?|fait|faite) en ligne',
+    "(aucune|pas de) (d[ée]marche|demande|t[ée]l[ée]service|t[ée]l[ée]proc[ée]dure|service) en ligne",
+    'pas (encore )?(d[ée]mat[ée]rialis[ée]e|disponible en ligne)',
+    'uniquement (par (courrier|voie postale)|au guichet|sur place|en mairie|sur rendez-vous|en personne)',
+    'formulaire (cerfa |papier )?(n° ?\\S+ )?(est )?(à|a) (t[ée]l[ée]charger|imprimer|compl[ée]ter et (renvoyer|envoyer|retourner|d[ée]poser))',
+    't[ée]l[ée]charge[rz] (et (imprime[rz]|remplisse[zr]) )?le formulaire',
+    '(rempli[rs]|compl[ée]te[rz]) le formulaire (cerfa|papier)',
+  ].join('|'),
+  'i',
+);
+
+export interface OnlineReading {
+  value: 'Oui' | 'Partiel' | 'Non';
+  reason?: string;
+  callToAction: CallToAction | null;
+  /** A login form in the content: the procedure is done from an account. */
+  login: boolean;
+  form: boolean;
+  said: string | null;
+}
+
+/** The sentence asks for an offline step, not negated ("sans vous déplacer", "n'avez pas à vous rendre") nor compared ("a la même valeur qu'une demande déposée au guichet"). */
+function requiresOfflineStep(sentence: string): boolean {
+  const m = OFFLINE_STEP.exec(sentence);
+  if (!m) return false;
+  const before = sentence.slice(Math.max(0, m.index - 50), m.index);
+  if (/\b(sans|inutile|plus besoin|pas besoin|évite[rz]?|au lieu|plutôt que|même valeur|comme)\b[^.]{0,40}$|\(?\bsi vous [êe]tes\b[^.]{0,60}$|\b(pour les|dans certains cas|le cas [ée]ch[ée]ant|cas particulier|par exception)\b[^.]{0,40}$|\b(ne|n['’])\s?\S*\s(pas|plus|jamais)\b[^.]{0,30}$/i.test(before)) return false;
+  return true;
+}
+
+/** A block that presents another channel ("Sur place", "Par courrier") beside the online one. */
+const CHANNEL = /^(sur place|par courrier|par voie postale|par la poste|au guichet|en mairie|à l['’]accueil|par t[ée]l[ée]phone|par mail|par e-?mail|autres? (moyens|modalit[ée]s|possibilit[ée]s)|sans (acc[èe]s à )?internet|si vous ne pouvez pas|vous n['’]avez pas (acc[èe]s à )?internet)\b/i;
+
+/** Sentences of the page's own content, each with whether it describes another channel. */
+function contentSentences(page: ParsedPage): { sentence: string; alternative: boolean }[] {
+  const out: { sentence: string; alternative: boolean }[] = [];
+  for (const block of blocksOf(page.$, contentOf(page).toArray())) {
+    const alternativeBlock = CHANNEL.test(block.section) || CHANNEL.test(block.text);
+    for (const sentence of sentencesOf(block.text)) out.push({ sentence, alternative: alternativeBlock || ALTERNATIVE.test(sentence) });
+  }
+  return out;
+}
+
+/** The start page read as a person does (also used by auth and pre-fill to know if there is an online procedure). */
+export function readOnline(page: ParsedPage): OnlineReading {
+  const callToAction = findCallToAction(page);
+  const form = procedureForms(page).length > 0;
+  const login = loginForms(page).length > 0;
+  const all = contentSentences(page);
+  const closed = all.find((s) => CLOSED.test(s.sentence) && !s.alternative)?.sentence;
+  const offline = closed ?? all.find((s) => NOT_ONLINE.test(s.sentence) && !s.alternative)?.sentence;
+  const online = callToAction !== null || form || login;
+  if (!online) return { value: 'Non', reason: offline ? 'offline_procedure' : 'no_call_to_action', callToAction, login, form, said: offline ?? null };
+  // A campaign that is closed is not online, whatever button is left on the page.
+  if (closed) return { value: 'Non', reason: 'offline_procedure', callToAction, login, form, said: closed };
+  const partial = all.find((s) => !s.alternative && requiresOfflineStep(s.sentence))?.sentence;
+  return { value: partial ? 'Partiel' : 'Oui', callToAction, login, form, said: partial ?? null };
+}
 
 export const onlineCheck: Check = {
   name: 'online',
@@ -17,24 +115,15 @@ export const onlineCheck: Check = {
       return { status: 'measured', value: 'Non', reason: 'start_page_gone', evidence: { ...evidence, snippet: `HTTP ${start.status}` } };
     }
     await visit.startOk(); // other non-2xx answers: not measurable, typed "http"
-    const cta = findCallToAction(start);
-    const form = procedureForms(start)[0];
-    const offline = OFFLINE.exec(start.text);
-    if (!cta && !form) {
-      return {
-        status: 'measured',
-        value: 'Non',
-        reason: offline ? 'offline_procedure' : 'no_call_to_action',
-        evidence: { ...evidence, snippet: offline ? snippet(offline[0]) : snippet(start.text, 120) },
-      };
-    }
-    const partial = PARTIAL.exec(start.text);
-    const found = cta ? `${cta.text} → ${cta.href}` : 'formulaire sur la page';
+    const reading = readOnline(start);
+    const found = reading.callToAction ? `${reading.callToAction.text} → ${reading.callToAction.href}` : reading.form ? 'formulaire sur la page' : reading.login ? 'connexion sur la page' : null;
+    const said = reading.said ? `« ${snippet(reading.said, 160)} »` : null;
     return {
       status: 'measured',
-      value: partial ? 'Partiel' : 'Oui',
-      details: { callToAction: cta },
-      evidence: { ...evidence, snippet: partial ? `${found} ; « ${partial[0]} »` : found },
+      value: reading.value,
+      reason: reading.reason,
+      details: { callToAction: reading.callToAction },
+      evidence: { ...evidence, ...readWith(start), snippet: [found, said].filter(Boolean).join(' ; ') || snippet(contentText(start), 120) },
     };
   },
 };

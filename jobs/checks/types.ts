@@ -7,6 +7,12 @@ import type { Visit } from './page.ts';
 export interface CheckResult {
   status: ValueState;
   value?: number | string;
+  /**
+   * A text reading kept beside a numeric value (or standing alone when no number was read): the
+   * accessibility statement's compliance state next to its rate. Stored as the observation's text value.
+   */
+  label?: string;
+  /** Why there is no value, or a flag on it (an expired statement keeps its rate and says so here). */
   reason?: string;
   /** Details worth showing (statement URL, fields found, rule ids…); stored in the evidence too. */
   details?: Record<string, unknown>;

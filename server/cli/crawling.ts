@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import PQueue from 'p-queue';
 import { openMigratedDatabase, type Db } from '../../db/client.ts';
 import { CHECKS, checkByName } from '../../jobs/checks/index.ts';
 import { crawl } from '../../jobs/crawl.ts';
@@ -15,7 +16,7 @@ import type { CheckOutcome, Crawler } from '../../jobs/crawler.ts';
 // Crawl commands: check one URL, crawl the catalogue, probe, pull the survey, serve the demo universe.
 
 const PUBLIC_DETAILS: Record<string, string[]> = {
-  handicap: ['state', 'statementUrl', 'statementDate', 'rgaaVersion'],
+  handicap: ['statement', 'state', 'statementUrl', 'statementDate', 'auditDate', 'expired', 'rgaaVersion'],
   dlnuf: ['fields'],
   a11y_auto: ['rules'],
 };
@@ -23,6 +24,8 @@ const PUBLIC_DETAILS: Record<string, string[]> = {
 export function checkJson(outcome: CheckOutcome): Record<string, unknown> {
   const out: Record<string, unknown> = { status: outcome.status };
   if (outcome.value !== undefined) out['value'] = outcome.value;
+  // The statement's rate is its value: null when the statement gives none (never an invented 0).
+  else if (outcome.check === 'handicap' && outcome.status === 'measured') out['value'] = null;
   if (outcome.reason !== undefined) out['reason'] = outcome.reason;
   for (const key of PUBLIC_DETAILS[outcome.check] ?? []) {
     if (outcome.details && key in outcome.details) out[key] = outcome.details[key];
@@ -37,49 +40,44 @@ function describe(outcome: CheckOutcome): string {
     : outcome.check === 'dlnuf' ? ` : ${(outcome.details?.['fields'] as string[] | undefined)?.join(', ') || 'aucune'}`
     : outcome.check === 'a11y_auto' ? ` ${(outcome.details?.['rules'] as string[] | undefined)?.join(', ') ?? ''}`
     : '';
-  return `${String(outcome.value)}${extra}`;
+  const value = outcome.value === undefined ? (outcome.check === 'handicap' ? 'sans taux' : '—') : `${String(outcome.value)}${outcome.check === 'handicap' ? ' %' : ''}`;
+  return `${value}${extra}`;
 }
 
 export function registerCrawlingCommands(program: Command): void {
   program
     .command('check')
-    .description("mesure une URL avec tous les contrôles de page (sans rien enregistrer)")
-    .argument('<url>', 'adresse de la page de départ')
-    .option('--json', 'un objet JSON sur la sortie standard')
+    .description("mesure une ou plusieurs URL avec tous les contrôles de page (sans rien enregistrer)")
+    .argument('<url...>', 'adresse de la page de départ (plusieurs : un objet JSON par ligne avec --json)')
+    .option('--json', 'un objet JSON sur la sortie standard (une ligne par URL quand il y en a plusieurs)')
     .option('--allow-private', 'autorise les adresses privées et locales (refusées par défaut)')
-    .action(async (url: string, options: { json?: boolean; allowPrivate?: boolean }) => {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new Error(`URL invalide : ${url}`);
-      }
+    .action(async (urls: string[], options: { json?: boolean; allowPrivate?: boolean }) => {
+      const parsed = urls.map((url) => {
+        try {
+          return new URL(url);
+        } catch {
+          throw new Error(`URL invalide : ${url}`);
+        }
+      });
       const config = loadConfig();
-      const demo = parsed.hostname.endsWith(DEMO_HOST_SUFFIX) && config.OBSERVATOIRE_DEMO !== 'off';
+      const demo = parsed.some((u) => u.hostname.endsWith(DEMO_HOST_SUFFIX)) && config.OBSERVATOIRE_DEMO !== 'off';
       const env = await openCrawling(config, demo);
       const crawler = env.newCrawler({ allowPrivate: options.allowPrivate });
       try {
-        const visit = crawler.visit(parsed.href);
-        const outcomes = await crawler.runChecks(parsed.href, CHECKS, new Date(), visit);
-        const start = await visit.start().catch(() => null);
-        const performance = start && start.status >= 200 && start.status < 300
-          ? { status: 'measured', value: start.durationMs }
-          : { status: 'unmeasurable', reason: outcomes[0]?.reason ?? 'http' };
-        const result = {
-          url: parsed.href,
-          finalUrl: start?.finalUrl ?? null,
-          httpStatus: start?.status ?? null,
-          fetchedAt: (start?.fetchedAt ?? new Date()).toISOString(),
-          checks: { ...Object.fromEntries(outcomes.map((o) => [o.check, checkJson(o)])), performance },
-        };
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-          return;
-        }
-        console.log(`${result.url} → ${result.finalUrl ?? 'injoignable'}${start ? ` (HTTP ${start.status}, ${start.durationMs} ms)` : ''}`);
-        for (const o of outcomes) {
-          const label = criterionBySlug(currentMethodology, o.criterion)?.label ?? o.criterion;
-          console.log(`  ${label.padEnd(38)} ${describe(o)}`);
+        // Several sites at once (each host still gets one request at a time); one Chromium for all.
+        const queue = new PQueue({ concurrency: 4 });
+        const results = parsed.map((u) => queue.add(() => checkOne(crawler, u.href)));
+        for (const pending of results) {
+          const { result, outcomes, start } = (await pending)!;
+          if (options.json) {
+            process.stdout.write(`${JSON.stringify(result, null, parsed.length > 1 ? undefined : 2)}\n`);
+            continue;
+          }
+          console.log(`${result.url} → ${result.finalUrl ?? 'injoignable'}${start ? ` (HTTP ${start.status}, ${start.durationMs} ms)` : ''}`);
+          for (const o of outcomes) {
+            const label = criterionBySlug(currentMethodology, o.criterion)?.label ?? o.criterion;
+            console.log(`  ${label.padEnd(38)} ${describe(o)}`);
+          }
         }
       } finally {
         await crawler.close();
@@ -155,6 +153,24 @@ export function registerCrawlingCommands(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** Every page check on one start URL, as `check --json` prints it. */
+async function checkOne(crawler: Crawler, url: string) {
+  const visit = crawler.visit(url);
+  const outcomes = await crawler.runChecks(url, CHECKS, new Date(), visit);
+  const start = await visit.start().catch(() => null);
+  const performance = start && start.status >= 200 && start.status < 300
+    ? { status: 'measured', value: start.durationMs }
+    : { status: 'unmeasurable', reason: outcomes[0]?.reason ?? 'http' };
+  const result = {
+    url,
+    finalUrl: start?.finalUrl ?? null,
+    httpStatus: start?.status ?? null,
+    fetchedAt: (start?.fetchedAt ?? new Date()).toISOString(),
+    checks: { ...Object.fromEntries(outcomes.map((o) => [o.check, checkJson(o)])), performance },
+  };
+  return { result, outcomes, start };
 }
 
 /** Opens the database and the crawling environment (the demo universe in demo mode), runs, closes all. */

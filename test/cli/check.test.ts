@@ -46,8 +46,16 @@ describe('observatoire check', () => {
     const allowed = JSON.parse((await run(['check', '--json', '--allow-private', base])).stdout);
     expect(allowed.httpStatus).toBe(200);
     expect(allowed.checks.online).toEqual({ status: 'measured', value: 'Oui' });
-    expect(allowed.checks.handicap).toMatchObject({ status: 'measured', value: 0, state: 'non conforme', statementUrl: null });
+    // No statement: no rate invented (value null), the state from the footer, the flag says why.
+    expect(allowed.checks.handicap).toMatchObject({ status: 'measured', value: null, reason: 'no_statement', statement: 'missing', state: 'non conforme', statementUrl: null });
     expect(allowed.checks.mobile).toEqual({ status: 'measured', value: 'Oui' });
+  }, 60_000);
+
+  it('checks several URLs in one run, one JSON object per line in the order given', async () => {
+    const { stdout } = await run(['check', '--json', '--allow-private', base, `${base}autre`]);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.url)).toEqual([base, `${base}autre`]);
+    expect(lines[0].checks.online).toEqual({ status: 'measured', value: 'Oui' });
   }, 60_000);
 
   it('refuses a malformed URL with a clear message', async () => {
