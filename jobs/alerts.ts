@@ -16,12 +16,14 @@ export interface NewObservation {
   status: string;
   value: number | string | null;
   answers?: number | null;
+  reason?: string | null;
 }
 
-function resolved(criterionSlug: string, o: { status: string; value: number | string | null; answers?: number | null }): ResolvedValue | null {
+function resolved(criterionSlug: string, o: { status: string; value: number | string | null; answers?: number | null; reason?: string | null }): ResolvedValue | null {
   const criterion = criterionBySlug(currentMethodology, criterionSlug);
-  if (!criterion || o.status !== 'measured' || o.value === null) return null;
-  return safeResolve(criterion, { state: 'measured', value: o.value, answers: o.answers ?? undefined });
+  if (!criterion || o.status !== 'measured') return null;
+  const r = safeResolve(criterion, { state: 'measured', value: o.value, answers: o.answers ?? undefined, reason: o.reason ?? undefined });
+  return r.state === 'measured' ? r : null;
 }
 
 function levelWords(r: ResolvedValue): string | null {
@@ -39,13 +41,13 @@ export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObs
     const after = resolved(o.criterion, o);
     if (!after) continue;
     const previous = tx
-      .select({ status: observations.status, valueNum: observations.valueNum, valueText: observations.valueText, answers: observations.answers })
+      .select({ status: observations.status, valueNum: observations.valueNum, valueText: observations.valueText, answers: observations.answers, reason: observations.reason })
       .from(observations)
       .where(and(eq(observations.procedureId, procedureId), eq(observations.criterion, o.criterion), eq(observations.status, 'measured')))
       .orderBy(desc(observations.observedAt), desc(observations.id))
       .get();
     if (!previous) continue;
-    const before = resolved(o.criterion, { status: previous.status, value: previous.valueNum ?? previous.valueText, answers: previous.answers });
+    const before = resolved(o.criterion, { status: previous.status, value: previous.valueNum ?? previous.valueText, answers: previous.answers, reason: previous.reason });
     if (!before) continue;
     const criterion = criterionBySlug(currentMethodology, o.criterion)!;
     if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before), after: levelWords(after) });

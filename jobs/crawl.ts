@@ -73,7 +73,7 @@ export function writeObservations(db: Db, runId: number | null, procedureId: num
   db.transaction((tx) => {
     // Compared with the previous measurements before these are written: a fall is an alert,
     // written in the same transaction (the outbox), so a kill loses neither or both.
-    recordRegressions(tx, procedureId, outcomes.map((o) => ({ criterion: o.criterion, status: o.status, value: o.value ?? null, answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null })), at ?? outcomes[0]!.observedAt);
+    recordRegressions(tx, procedureId, outcomes.map((o) => ({ criterion: o.criterion, status: o.status, value: o.value ?? o.label ?? null, reason: o.reason ?? null, answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null })), at ?? outcomes[0]!.observedAt);
     tx.insert(observations)
       .values(
         outcomes.map((o) => ({
@@ -83,7 +83,7 @@ export function writeObservations(db: Db, runId: number | null, procedureId: num
           observedAt: at ?? o.observedAt,
           status: o.status,
           valueNum: typeof o.value === 'number' ? o.value : null,
-          valueText: typeof o.value === 'string' ? o.value : null,
+          valueText: typeof o.value === 'string' ? o.value : (o.label ?? null),
           reason: o.reason ?? null,
           answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null,
           evidence: { ...o.details, ...o.evidence, tool: `observatoire/${o.check}`, toolVersion: TOOL_VERSION } as Evidence,

@@ -49,6 +49,22 @@ export function resolveValue(criterion: Criterion, raw: RawValue): ResolvedValue
   if (raw.state === 'unmeasurable') {
     return { state: 'unmeasurable', value: null, level: null, goal: null, reason: raw.reason };
   }
+  // A flag decides the level whatever the value (the value, if any, is kept and shown).
+  const flagged = raw.reason ? criterion.flagLevels?.[raw.reason] : undefined;
+  if (flagged !== undefined) {
+    const level = levelByLabel(criterion, flagged);
+    // The value is kept only if it is a number of the scale (an expired statement's rate), not a text reading.
+    return { state: 'measured', value: typeof raw.value === 'number' ? raw.value : null, level: level.label, goal: level.goal, reason: raw.reason ?? null };
+  }
+  if (raw.value === null) {
+    return { state: 'unmeasurable', value: null, level: null, goal: null, reason: raw.reason ?? UNMEASURABLE_REASONS.noValue };
+  }
+  // A text reading standing for a level (a statement's state without a rate): the level is the
+  // reading's, the value stays empty — no number is made up — and the reason says so.
+  if (typeof raw.value === 'string' && criterion.textLevels?.[raw.value] !== undefined) {
+    const level = levelByLabel(criterion, criterion.textLevels[raw.value]!);
+    return { state: 'measured', value: null, level: level.label, goal: level.goal, reason: UNMEASURABLE_REASONS.levelFromText };
+  }
   if (typeof raw.value === 'string' && criterion.notApplicableLabels?.includes(raw.value)) {
     return { state: 'not_applicable', value: null, level: null, goal: null, reason: raw.value };
   }
@@ -79,6 +95,13 @@ export function safeResolve(criterion: Criterion, raw: RawValue): ResolvedValue 
     if (err instanceof MethodologyError) return { state: 'unmeasurable', value: null, level: null, goal: null, reason: 'invalid_value' };
     throw err;
   }
+}
+
+function levelByLabel(criterion: Criterion, label: string): LabelLevel {
+  const scale = criterion.scale;
+  const level = scale.kind === 'none' ? undefined : (scale.levels as LabelLevel[]).find((l) => l.label === label);
+  if (!level) throw new MethodologyError(`${criterion.slug}: "${label}" is not a level of its table`);
+  return level;
 }
 
 function requireNumber(criterion: Criterion, value: number | string): number {

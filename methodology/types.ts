@@ -43,6 +43,13 @@ export interface Criterion {
   minAnswers?: number;
   /** Text values that mean "this criterion does not apply to this procedure". */
   notApplicableLabels?: readonly string[];
+  /**
+   * Flags (a measured value's reason) that put it at a level whatever the value: a missing,
+   * unreachable or expired accessibility statement is "Non", its rate kept and shown.
+   */
+  flagLevels?: Readonly<Record<string, string>>;
+  /** Text readings that stand for a level when no number was read: a statement's state without a rate. */
+  textLevels?: Readonly<Record<string, string>>;
 }
 
 export interface Methodology {
@@ -54,13 +61,16 @@ export interface Methodology {
 
 /** A raw value as a check, the survey adapter or a declaration hands it over. */
 export type RawValue =
-  | { state: 'measured'; value: number | string; answers?: number }
+  | { state: 'measured'; value: number | string | null; answers?: number; reason?: string }
   | { state: 'not_applicable'; reason?: string }
   | { state: 'unmeasurable'; reason: string };
 
 export const UNMEASURABLE_REASONS = {
   insufficientAnswers: 'insufficient_answers',
   noData: 'no_data',
+  noValue: 'no_value',
+  /** Measured, its level given by a text reading (a statement's state) because no number was published. */
+  levelFromText: 'level_from_state',
 } as const;
 
 export interface ResolvedValue {

@@ -46,9 +46,11 @@ export const methodologyV1: Methodology = {
       slug: 'handicap',
       label: 'Prise en compte du handicap',
       method:
-        "Mention « Accessibilité : … » en pied de page, puis lecture de la déclaration d'accessibilité : état de conformité, taux RGAA, date. Sans déclaration, ou avec une déclaration de plus de 3 ans : « Non ».",
+        "Mention « Accessibilité : … » en pied de page, puis lecture de la déclaration d'accessibilité comme le ferait une personne : état de conformité, taux global de conformité au RGAA de l'audit en cours (ni une moyenne, ni un objectif, ni un audit précédent), date de la déclaration. Le niveau suit le taux ; sans taux publié, il suit l'état déclaré. Sans déclaration, avec une déclaration injoignable ou de plus de 3 ans : « Non » (le taux lu reste affiché).",
       sources: ['crawl'],
       unit: 'percent',
+      flagLevels: { no_statement: 'Non', statement_unreachable: 'Non', statement_expired: 'Non' },
+      textLevels: { 'totalement conforme': 'Oui', 'partiellement conforme': 'Partiel', 'non conforme': 'Non' },
       scale: {
         kind: 'higher',
         levels: [

@@ -233,7 +233,7 @@ export function pickValue(
   // Measured wins; a declaration fills what could not be measured.
   if (observation?.status === 'measured') {
     return {
-      raw: { state: 'measured', value: observation.valueNum ?? observation.valueText ?? '', answers: observation.answers ?? undefined },
+      raw: { state: 'measured', value: observation.valueNum ?? observation.valueText ?? null, answers: observation.answers ?? undefined, reason: observation.reason ?? undefined },
       source: SURVEY.has(criterion.slug) ? 'survey' : 'crawl',
       observationId: observation.id,
       declarationId: null,

@@ -30,6 +30,7 @@ export function wideColumns(methodology: Methodology): Column[] {
       { name: `${c.slug}_value`, type: c.unit === 'label' ? 'string' : 'number', description: `${c.label} : valeur (${c.unit}).` },
       { name: `${c.slug}_level`, type: 'string', description: `${c.label} : niveau atteint.` },
       { name: `${c.slug}_source`, type: 'string', description: `${c.label} : crawl (mesuré), survey (enquête) ou declared (déclaré).` },
+      { name: `${c.slug}_reason`, type: 'string', description: `${c.label} : pourquoi la valeur manque, ou ce qui fixe son niveau (statement_expired : déclaration de plus de 3 ans, niveau « Non », taux conservé).` },
     ]),
   ];
 }
@@ -42,7 +43,7 @@ export const LONG_COLUMNS: Column[] = [
   { name: 'level', type: 'string', description: 'Niveau atteint.' },
   { name: 'goal', type: 'boolean', description: "Objectif atteint (vide si non mesuré ou sans objectif)." },
   { name: 'source', type: 'string', description: 'crawl, survey ou declared.' },
-  { name: 'reason', type: 'string', description: 'Pourquoi la valeur est non mesurable ou non applicable.' },
+  { name: 'reason', type: 'string', description: 'Pourquoi la valeur est non mesurable ou non applicable, ou ce qui fixe le niveau d\'une valeur mesurée (statement_expired : déclaration de plus de 3 ans, niveau « Non », taux conservé).' },
   { name: 'change', type: 'string', description: "Évolution depuis l'édition précédente : improved, regressed, unchanged, new." },
 ];
 
@@ -104,7 +105,7 @@ export function* wideRows(table: EditionTable, rows: readonly EditionRow[] = tab
       table.edition.slug, r.id, r.title, r.ministry.name, r.administration.name, r.audiences.join('|'), r.yearlyVolume,
       ...table.methodology.criteria.flatMap((c) => {
         const s = r.scores[c.slug];
-        return [s?.status ?? 'unmeasurable', s?.value ?? null, s?.level ?? null, s?.source ?? null];
+        return [s?.status ?? 'unmeasurable', s?.value ?? null, s?.level ?? null, s?.source ?? null, s?.reason ?? null];
       }),
     ];
   }

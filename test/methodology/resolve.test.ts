@@ -182,3 +182,30 @@ describe('methodology v1', () => {
     }
   });
 });
+
+describe('the accessibility statement rule (handicap)', () => {
+  const handicap = criterion('handicap');
+
+  it('puts an expired, missing or unreachable statement at "Non", keeping the rate it read', () => {
+    expect(resolveValue(handicap, { state: 'measured', value: 88, reason: 'statement_expired' })).toEqual({ state: 'measured', value: 88, level: 'Non', goal: false, reason: 'statement_expired' });
+    expect(resolveValue(handicap, { state: 'measured', value: 100, reason: 'statement_expired' })).toMatchObject({ level: 'Non', goal: false, value: 100 });
+    expect(resolveValue(handicap, { state: 'measured', value: null, reason: 'no_statement' })).toEqual({ state: 'measured', value: null, level: 'Non', goal: false, reason: 'no_statement' });
+    expect(resolveValue(handicap, { state: 'measured', value: 'non conforme', reason: 'statement_unreachable' })).toEqual({ state: 'measured', value: null, level: 'Non', goal: false, reason: 'statement_unreachable' });
+  });
+
+  it('takes the level from the declared state when no rate is published, without inventing a rate', () => {
+    expect(resolveValue(handicap, { state: 'measured', value: 'totalement conforme' })).toEqual({ state: 'measured', value: null, level: 'Oui', goal: true, reason: 'level_from_state' });
+    expect(resolveValue(handicap, { state: 'measured', value: 'partiellement conforme' })).toMatchObject({ value: null, level: 'Partiel', goal: false });
+    expect(resolveValue(handicap, { state: 'measured', value: 'non conforme' })).toMatchObject({ value: null, level: 'Non' });
+  });
+
+  it('reads a current statement by its rate, and calls a value-less reading not measurable', () => {
+    expect(resolveValue(handicap, { state: 'measured', value: 63.5 })).toEqual({ state: 'measured', value: 63.5, level: 'Partiel', goal: false, reason: null });
+    expect(resolveValue(handicap, { state: 'measured', value: null })).toMatchObject({ state: 'unmeasurable', reason: 'no_value' });
+    expect(() => resolveValue(handicap, { state: 'measured', value: 'conforme à peu près' })).toThrow(MethodologyError);
+  });
+
+  it('ignores a flag on a criterion that has no flag rule', () => {
+    expect(resolveValue(criterion('online'), { state: 'measured', value: 'Non', reason: 'no_call_to_action' })).toMatchObject({ level: 'Non', reason: null });
+  });
+});

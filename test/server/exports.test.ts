@@ -26,10 +26,10 @@ describe('CSV exports', () => {
     expect(out).toBe(`a,b\n-1.5,'=1+1\n`);
   });
 
-  it('has four columns per criterion in wide form, after seven identity columns', () => {
+  it('has five columns per criterion in wide form, after seven identity columns', () => {
     const columns = wideColumns(methodologyV1);
-    expect(columns).toHaveLength(7 + 4 * 13);
-    expect(columns.slice(7, 11).map((c) => c.name)).toEqual(['online_status', 'online_value', 'online_level', 'online_source']);
+    expect(columns).toHaveLength(7 + 5 * 13);
+    expect(columns.slice(7, 12).map((c) => c.name)).toEqual(['online_status', 'online_value', 'online_level', 'online_source', 'online_reason']);
     expect(new Set(columns.map((c) => c.name)).size).toBe(columns.length);
   });
 });

@@ -78,6 +78,9 @@ const REASONS: Record<string, string> = {
   statement_expired: "déclaration d'accessibilité de plus de 3 ans",
   statement_unreachable: "la déclaration d'accessibilité ne répond pas",
   rate_not_found: "taux de conformité absent de la déclaration d'accessibilité",
+  statement_unreadable: "déclaration d'accessibilité sans état ni taux lisibles",
+  level_from_state: "pas de taux publié : niveau selon l'état de conformité déclaré",
+  no_value: 'aucune valeur lue',
   no_responsive_viewport: "pas d'affichage adapté aux petits écrans",
   no_successful_probe: 'aucune sonde n’a abouti sur le trimestre',
   start_page_gone: 'la page de la démarche a disparu',
@@ -94,6 +97,19 @@ const REASONS: Record<string, string> = {
 };
 
 export const reasonLabel = (reason: string | null): string | null => (reason ? (REASONS[reason] ?? reason) : null);
+
+/** What decided a measured value's level besides the value itself, in a few words ("déclaration de plus de 3 ans"). */
+const FLAGS: Record<string, string> = {
+  statement_expired: 'déclaration de plus de 3 ans',
+  no_statement: "pas de déclaration d'accessibilité",
+  statement_unreachable: 'déclaration injoignable',
+  level_from_state: 'aucun taux publié',
+};
+
+export function flagText(cell: Pick<CellView, 'status' | 'reason'> | undefined): string | null {
+  if (!cell || cell.status !== 'measured' || !cell.reason) return null;
+  return FLAGS[cell.reason] ?? reasonLabel(cell.reason);
+}
 
 /** "74 %" from a share in [0, 1]; truncated, like every threshold, so 79.9 % never reads 80 %. */
 export function formatShare(share: number | null): string {
