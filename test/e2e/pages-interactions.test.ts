@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+import { EXPIRED_STATEMENT } from '../helpers/editions.ts';
 
 // The front page, a procedure's page and a ministry's synthesis, used as a visitor would:
 // following links, switching charts, downloading a chart as PNG and CSV, comparing two ministries.
@@ -52,6 +53,10 @@ describe('a procedure’s page', () => {
       await expect.poll(() => proof.textContent()).toMatch(/Page visitée\s*http:\/\/x\.test\//);
       expect(await proof.textContent()).toMatch(/valeur retenue pour l’édition/);
       expect(await page.locator('main').textContent()).toMatch(/Observations récentes/);
+      // An expired statement: its rate and date, and "Non" with the reason — never a 0 %.
+      const handicap = results.locator('tbody tr', { has: page.locator('th', { hasText: 'Prise en compte du handicap' }) });
+      expect(await handicap.locator('td').nth(0).textContent()).toMatch(/^Non — déclaration de plus de 3 ans$/);
+      expect(await handicap.locator('td').nth(1).textContent()).toMatch(/^88\s%\s*déclaration du 14 mars 2022$/);
     });
   });
 
@@ -73,7 +78,8 @@ describe('a procedure’s page', () => {
       const rows = parse(csv.bytes.toString('utf8')) as string[][];
       expect(rows[0]).toEqual(['Édition', 'Valeur', 'Niveau', 'Source']);
       expect(rows.slice(1).map((r) => r[0])).toEqual(['T2 2026', 'T3 2026']);
-      expect(Number(rows[2]![1])).toBe((102 * 7) % 101);
+      // 102's statement is out of date: its rate is kept (88), its level is "Non".
+      expect(rows[2]!.slice(1, 3)).toEqual([String(EXPIRED_STATEMENT.rate), 'Non — déclaration de plus de 3 ans']);
       const png = await download(page, figure.getByRole('button', { name: /^Image PNG/ }));
       expect(png.name).toBe('demarche-102-handicap.png');
       expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');

@@ -6,6 +6,9 @@ import { procedures } from '../../db/schema/index.ts';
 
 const evidence: Evidence = { url: 'http://x.test/', tool: 'test', toolVersion: '1' };
 
+/** The seeded procedure whose accessibility statement is out of date. */
+export const EXPIRED_STATEMENT = { procedureId: 102, rate: 88, date: '2022-03-14' };
+
 /**
  * Two published editions (2026-T2, 2026-T3) over the demo catalogue, from observations with a
  * known pattern: the procedure id decides each value, and a few improve in 2026-T3.
@@ -31,8 +34,13 @@ export function seedTwoEditions(db: Db): void {
       valueText: r.valueText ?? null,
       valueNum: r.valueNum ?? null,
       answers: r.answers ?? null,
+      reason: null as string | null,
       evidence,
     }));
+    // Procedure 102's statement gives 88 % but is over 3 years old: its level is "Non" (as its
+    // pattern value would be), its rate and date are kept and shown.
+    const expired = rows.find((r) => r.procedureId === EXPIRED_STATEMENT.procedureId && r.criterion === 'handicap');
+    if (expired) Object.assign(expired, { valueNum: EXPIRED_STATEMENT.rate, valueText: 'partiellement conforme', reason: 'statement_expired', evidence: { ...evidence, statement: 'found', statementUrl: 'http://x.test/accessibilite', statementDate: EXPIRED_STATEMENT.date, rate: EXPIRED_STATEMENT.rate, expired: true } });
     for (let i = 0; i < rows.length; i += 500) db.insert(observations).values(rows.slice(i, i + 500)).run();
     recordProbes(db, ids.map((id) => ({ procedureId: id, ok: id % 11 !== 0, httpStatus: 200, durationMs: 100 + (id % 8) * 100, failure: id % 11 !== 0 ? null : 'timeout' })), quarter.at);
     closeEdition(db, quarter.slug, { now: quarter.closed });

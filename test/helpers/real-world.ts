@@ -167,7 +167,8 @@ export function compare(c: Case, result: CheckJson): Verdict[] {
   }
   const h = e.handicap;
   const got = result.checks['handicap'];
-  const statement = got?.statement ?? (got?.status === 'measured' ? 'found' : show(got?.status));
+  const flagged = got?.reason === 'no_statement' ? 'missing' : got?.reason === 'statement_unreachable' ? 'unreachable' : null;
+  const statement = got?.statement ?? flagged ?? (got?.status === 'measured' ? 'found' : show(got?.status));
   const rate = typeof got?.value === 'number' ? got.value : null;
   const parts = {
     statement: [h.statement, ...(h.accept?.statement ?? [])].includes(statement),

@@ -202,6 +202,15 @@ describe('exports', () => {
     expect(Object.keys(rows[0]!)).toEqual(dictionary.wide.map((c: { name: string }) => c.name));
     const revenus = rows.find((r) => r['procedure_id'] === '102')!;
     expect(revenus).toMatchObject({ edition: '2026-T3', title: 'Déclaration des revenus', online_status: 'measured', online_source: 'crawl' });
+    // An expired statement: its rate, level "Non" and the flag — not a "0".
+    expect(revenus).toMatchObject({ handicap_status: 'measured', handicap_value: '88', handicap_level: 'Non', handicap_reason: 'statement_expired' });
+  });
+
+  it('carries an expired statement\'s rate and flag through the API and the long form', async () => {
+    const procedure = (await get('/api/procedures/102')).json();
+    expect(procedure.editions.at(-1).scores.handicap).toMatchObject({ status: 'measured', value: 88, level: 'Non', goal: false, reason: 'statement_expired' });
+    const rows = parse((await get('/api/editions/2026-T3/export.csv?format=long&q=revenus')).body, { columns: true }) as Record<string, string>[];
+    expect(rows.find((r) => r['procedure_id'] === '102' && r['criterion'] === 'handicap')).toMatchObject({ value: '88', level: 'Non', goal: 'false', reason: 'statement_expired' });
   });
 
   it('gives the long form, one row per procedure and criterion, sliced by ministry', async () => {

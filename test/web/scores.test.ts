@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeText, formatShare, formatTrend, reasonLabel, tone } from '../../web/src/lib/scores.ts';
+import { badgeText, flagText, formatShare, formatTrend, reasonLabel, tone } from '../../web/src/lib/scores.ts';
 import { evolutionModel, levelBands, radarModel, stackedLevelsModel, wrapLabel } from '../../web/src/lib/chart-data.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 import type { GroupScore, ScoreCell } from '../../web/src/lib/types.ts';
@@ -110,5 +110,26 @@ describe('chart models', () => {
     const model = stackedLevelsModel(c('mobile'), history);
     expect(model.config.data.datasets.map((d) => [d.label, d.data])).toEqual([['Oui', [75]], ['Non', [25]]]);
     expect(model.table.rows).toEqual([['T3 2026', 6, 2, 8, 0]]);
+  });
+});
+
+describe('what decided a measured level besides its value', () => {
+  it('says an expired or missing statement in a few words, and nothing for a plain value or a missing one', () => {
+    expect(flagText({ status: 'measured', reason: 'statement_expired' })).toBe('déclaration de plus de 3 ans');
+    expect(flagText({ status: 'measured', reason: 'level_from_state' })).toBe('aucun taux publié');
+    expect(flagText({ status: 'measured', reason: null })).toBeNull();
+    expect(flagText({ status: 'unmeasurable', reason: 'timeout' })).toBeNull();
+  });
+});
+
+describe('an evolution with a flagged value', () => {
+  it('does not draw an expired statement\'s rate over the level bands, and gives it with its flag in the table', () => {
+    const model = evolutionModel(c('handicap'), [
+      { edition: '2026-T2', cell: cell({ value: 72, level: 'Partiel', goal: false }) },
+      { edition: '2026-T3', cell: cell({ value: 88, level: 'Non', goal: false, reason: 'statement_expired' }) },
+    ]);
+    expect(model.config.data.datasets[0]!.data).toEqual([72, null]);
+    expect(model.table.rows[1]!.slice(1, 3)).toEqual([88, 'Non — déclaration de plus de 3 ans']);
+    expect(model.summary).toMatch(/niveau actuel « Non » \(déclaration de plus de 3 ans\)/);
   });
 });

@@ -1,7 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Band, ChartModel } from '../charts/types.ts';
 import { formatWithUnit, shortQuarter } from './format.ts';
-import { badgeText, formatShare, shortLabel, sourceLabel, tone, type Tone } from './scores.ts';
+import { badgeText, flagText, formatShare, shortLabel, sourceLabel, tone, type Tone } from './scores.ts';
 import type { Criterion, GroupHistory, GroupScore, ScoreCell } from './types.ts';
 
 // Domain charts: API answers in, Chart.js configuration and its table alternative out. Pure (no
@@ -63,8 +63,11 @@ export function levelBands(criterion: Criterion, max: number): Band[] {
 
 /** A numeric criterion of one procedure across editions, over its level bands. */
 export function evolutionModel(criterion: Criterion, history: readonly { edition: string; cell: ScoreCell | undefined }[]): ChartModel {
-  const values = history.map(({ cell }) => (cell?.status === 'measured' && typeof cell.value === 'number' ? cell.value : null));
-  const max = axisMax(criterion, values.filter((v): v is number => v !== null));
+  const read = history.map(({ cell }) => (cell?.status === 'measured' && typeof cell.value === 'number' ? cell.value : null));
+  // A value whose level a flag decided (an expired statement's 88 % is "Non") is not drawn over
+  // the level bands, where it would sit in the wrong one; the table gives it with its flag.
+  const values = history.map(({ cell }, i) => (flagText(cell) ? null : read[i]!));
+  const max = axisMax(criterion, read.filter((v): v is number => v !== null));
   const config: ChartConfiguration = {
     type: 'line',
     data: {
@@ -80,22 +83,26 @@ export function evolutionModel(criterion: Criterion, history: readonly { edition
       },
     },
   };
-  const measured = history.map((h, i) => ({ edition: h.edition, value: values[i], cell: h.cell })).filter((h) => h.value !== null);
+  const measured = history.map((h, i) => ({ edition: h.edition, value: read[i], cell: h.cell })).filter((h) => h.value !== null);
   const first = measured[0];
   const last = measured.at(-1);
+  const level = (cell: ScoreCell | undefined) => `« ${cell?.level} »${flagText(cell) ? ` (${flagText(cell)})` : ''}`;
   const summary =
     !first || !last
       ? 'Aucune valeur mesurée sur ces éditions.'
       : first === last
-        ? `Une seule valeur mesurée : ${formatWithUnit(last.value!, criterion.unit)} (${shortQuarter(last.edition)}), niveau « ${last.cell?.level} ».`
-        : `De ${formatWithUnit(first.value!, criterion.unit)} (${shortQuarter(first.edition)}) à ${formatWithUnit(last.value!, criterion.unit)} (${shortQuarter(last.edition)}) ; niveau actuel « ${last.cell?.level} ».`;
+        ? `Une seule valeur mesurée : ${formatWithUnit(last.value!, criterion.unit)} (${shortQuarter(last.edition)}), niveau ${level(last.cell)}.`
+        : `De ${formatWithUnit(first.value!, criterion.unit)} (${shortQuarter(first.edition)}) à ${formatWithUnit(last.value!, criterion.unit)} (${shortQuarter(last.edition)}) ; niveau actuel ${level(last.cell)}.`;
   return {
     config,
     summary,
     table: {
       caption: `${criterion.label} par édition`,
       columns: ['Édition', 'Valeur', 'Niveau', 'Source'],
-      rows: history.map((h, i) => [shortQuarter(h.edition), values[i] ?? null, badgeText(h.cell, criterion), sourceLabel(h.cell?.source ?? null)]),
+      rows: history.map((h, i) => {
+        const flag = flagText(h.cell);
+        return [shortQuarter(h.edition), read[i] ?? null, flag ? `${badgeText(h.cell, criterion)} — ${flag}` : badgeText(h.cell, criterion), sourceLabel(h.cell?.source ?? null)];
+      }),
       format: (v) => formatWithUnit(v, criterion.unit),
     },
   };
