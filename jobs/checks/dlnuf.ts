@@ -26,7 +26,7 @@ const STATE_HELD: [string, RegExp, RegExp?][] = [
 ];
 
 /** Inputs a person types State-held data into (e-mail, phone, files, passwords are not). */
-const SKIPPED_TYPES = new Set(['hidden', 'submit', 'button', 'reset', 'password', 'file', 'image', 'search', 'checkbox', 'email', 'tel', 'url', 'color', 'range']);
+const SKIPPED_TYPES = new Set(['hidden', 'submit', 'button', 'reset', 'password', 'file', 'image', 'checkbox', 'email', 'tel', 'url', 'color', 'range']);
 /** Labels of the parts of a split field: the datum is named by the group around them. */
 const PART_LABEL = /^(jour|mois|ann[ée]e|jj|mm|aaaa|aa|day|month|year|n°|num[ée]ro|compl[ée]ment|ligne \d|suite)$/i;
 

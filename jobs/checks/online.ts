@@ -6,6 +6,9 @@ import { contentOf, contentText, findCallToAction, loginForms, procedureForms, r
 // content counts (not the site's header, menu or footer), a call to action or a form starts it
 // online, and the text says whether some step still happens on paper, at a counter or in person.
 
+/** A place a person goes to. */
+const PLACE = `(en|à la|au|à l[’']|dans (la|une|un|votre|le|n[’']importe quel(le)?)|aupr[èe]s (de la|du|d[’']une?)) ?(mairie|h[ôo]tel de ville|guichet|pr[ée]fecture|sous-pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau|commissariat|gendarmerie|brigade|tribunal|centre|service|antenne)`;
+
 /** A step that must happen offline: the procedure is only partly online. */
 const OFFLINE_STEP = new RegExp(
   [
@@ -19,7 +22,9 @@ const OFFLINE_STEP = new RegExp(
     'remett(re|ez) [^.]{0,40}(en main propre|au guichet|en mairie|à l[’\']accueil)',
     'prise d[’\']empreintes',
     'recueil (de vos |des )?empreintes',
-    '(me rends|vous rendez|se rendre|vous rendre|nous rendre|vous d[ée]placer|me d[ée]place) [^.]{0,30}(en|à la|au|à l[’\']|dans (la|une|votre)) ?(mairie|guichet|pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau|commissariat|centre|service)',
+    `(me rends|vous rendez|se rend|se rendent|se rendre|vous rendre|nous rendre|vous d[ée]placer|me d[ée]place|se pr[ée]sente|se pr[ée]senter|vous pr[ée]senter) [^.]{0,30}${PLACE}`,
+    `(vous devez|il faut|doit|doivent|se fait|se font|s[’']effectue|s[’']effectuent|à faire|à effectuer)[^.]{0,60}(à l[’']h[ôo]tel de ville|en mairie|dans (les|la|une) mairies?|au guichet|sur place|en personne|à l[’']accueil)`,
+    `prendre (un )?(rdv|rendez-vous) (avec|aupr[èe]s|à la|au|en (mairie|pr[ée]fecture|agence))`,
     'passage (au guichet|en mairie|en pr[ée]fecture|à l[’\']accueil)',
     '(retirer|r[ée]cup[ée]rer|chercher|retrait) [^.]{0,50}(en|à la|au|dans la|dans une|à l[’\']) ?(mairie|guichet|pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau)',
     '(d[ée]pos[ée]e?s?|d[ée]poser|remis|remise|remettre|apporter|apportez|d[ée]posez) [^.]{0,60}(au|à la|en|à l[’\']) ?(secr[ée]tariat|guichet|mairie|accueil|pr[ée]fecture|agence)',
@@ -31,7 +36,7 @@ const OFFLINE_STEP = new RegExp(
   'i',
 );
 /** A sentence offering another channel, not requiring it. */
-const ALTERNATIVE = /vous pouvez (aussi|également|toutefois|si vous le souhaitez)|possible (aussi|également)|[ée]galement possible|si vous (ne (pouvez|souhaitez|disposez) pas|n['’]avez pas|préférez|rencontrez)|à défaut|sinon,|ou bien|en cas de (difficult|problème)|si besoin|sans accès à internet|ne pouvez pas (faire|effectuer|utiliser)|si vous ne pouvez/i;
+const ALTERNATIVE = /vous pouvez (aussi|également|toutefois|si vous le souhaitez)|vous pouvez [^.]{0,80}\bou (vous|bien|par|en|au|à)\b|au choix|\bsoit\b[^.]{0,80}\bsoit\b|possible (aussi|également)|[ée]galement possible|si vous (ne (pouvez|souhaitez|disposez) pas|n['’]avez pas|préférez|rencontrez)|à défaut|sinon,|ou bien|en cas de (difficult|problème)|si besoin|sans accès à internet|ne pouvez pas (faire|effectuer|utiliser)|si vous ne pouvez/i;
 /** The online service is closed for now (a campaign over, a service shut). */
 const CLOSED = new RegExp(
   [
@@ -75,13 +80,20 @@ function requiresOfflineStep(sentence: string): boolean {
   return true;
 }
 
+const IN_PERSON = /(vous devez|il faut|doit|doivent|se fait|se font|s['’]effectue|s['’]effectuent)[^.]{0,60}(à l['’]h[ôo]tel de ville|en mairie|dans (les|la|une) mairies?|au guichet|sur place|en personne|à l['’]accueil)/i;
+/** A step after another ("ensuite", "dans les 15 jours"): part of an online procedure, not the whole of it. */
+const SEQUENCE = /\b(ensuite|puis|apr[èe]s|une fois|dans un d[ée]lai|dans les \d+ jours|sous \d+ jours|pour (finaliser|valider|compl[ée]ter|terminer))\b/i;
+const GENERIC_ACCOUNT = /^(acc[ée]der (à|a|au) )?(l['’]|mon |votre |le )?(espace|compte|portail)\b/i;
+
 /** A block that presents another channel ("Sur place", "Par courrier") beside the online one. */
-const CHANNEL = /^(sur place|par courrier|par voie postale|par la poste|au guichet|en mairie|à l['’]accueil|par t[ée]l[ée]phone|par mail|par e-?mail|autres? (moyens|modalit[ée]s|possibilit[ée]s)|sans (acc[èe]s à )?internet|si vous ne pouvez pas|vous n['’]avez pas (acc[èe]s à )?internet)\b/i;
+const CHANNEL = /^((demande|inscription|d[ée]p[ôo]t|d[ée]claration|d[ée]marche|dossier)s? )?(sur place|par courrier|par voie postale|par la poste|au guichet|en mairie|en gendarmerie|au commissariat|en pr[ée]fecture|à l['’]accueil|par t[ée]l[ée]phone|par mail|par e-?mail|autres? (moyens|modalit[ée]s|possibilit[ée]s)|sans (acc[èe]s à )?internet|si vous ne pouvez pas|vous n['’]avez pas (acc[èe]s à )?internet)\b/i;
 
 /** Sentences of the page's own content, each with whether it describes another channel. */
 function contentSentences(page: ParsedPage): { sentence: string; alternative: boolean }[] {
   const out: { sentence: string; alternative: boolean }[] = [];
   for (const block of blocksOf(page.$, contentOf(page).toArray())) {
+    // A heading names (the procedure, a section); it does not ask for a step.
+    if (block.text === block.section) continue;
     const alternativeBlock = CHANNEL.test(block.section) || CHANNEL.test(block.text);
     for (const sentence of sentencesOf(block.text)) out.push({ sentence, alternative: alternativeBlock || ALTERNATIVE.test(sentence) });
   }
@@ -100,6 +112,13 @@ export function readOnline(page: ParsedPage): OnlineReading {
   if (!online) return { value: 'Non', reason: offline ? 'offline_procedure' : 'no_call_to_action', callToAction, login, form, said: offline ?? null };
   // A campaign that is closed is not online, whatever button is left on the page.
   if (closed) return { value: 'Non', reason: 'offline_procedure', callToAction, login, form, said: closed };
+  // The page says the procedure is done in person, and its only link is the site's generic
+  // account ("Accéder à l'Espace famille"): that account serves other procedures, not this one.
+  const inPerson = all.find((s) => IN_PERSON.test(s.sentence) && !s.alternative)?.sentence;
+  const saysOnline = all.some((s) => /(en partie |partiellement )?d[ée]mat[ée]rialis|\ben ligne\b|sur (le|ce) portail|sur internet|t[ée]l[ée]service/i.test(s.sentence) && !/paiement|payer|factur|r[ée]gler/i.test(s.sentence));
+  if (inPerson && !saysOnline && !SEQUENCE.test(inPerson) && !form && callToAction && GENERIC_ACCOUNT.test(callToAction.text)) {
+    return { value: 'Non', reason: 'offline_procedure', callToAction, login, form, said: inPerson };
+  }
   const partial = all.find((s) => !s.alternative && requiresOfflineStep(s.sentence))?.sentence;
   return { value: partial ? 'Partiel' : 'Oui', callToAction, login, form, said: partial ?? null };
 }

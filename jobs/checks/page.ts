@@ -19,6 +19,8 @@ export function parsePage(page: FetchedPage, options: { rendered?: boolean } = {
   const $ = load(page.body);
   const scripts = $('script[src], script:not([type]), script[type=module], script[type="text/javascript"]').length;
   $('script, style, template').remove();
+  // A line break separates words for a reader: "établie le 06.10.2022<br>Technologies".
+  $('br').replaceWith(' ');
   const noscript = foldSpace($('noscript').text());
   $('noscript').remove();
   const text = foldSpace($('body').text() || $.root().text());
@@ -170,6 +172,7 @@ const CTA = new RegExp(
     '^espace (personnel|particulier|professionnel|usager|citoyen|allocataire|assur[ée]|famille|d[ée]marches|candidat)',
     '^connexion$',
     '^(vers le|lien vers le) (service en ligne|t[ée]l[ée]service)',
+    '\\b(demande|inscription|d[ée]claration|d[ée]marche|service|formulaire|proc[ée]dure|op[ée]ration|dossier|r[ée]servation|candidature|signalement|pr[ée]-?demande|pr[ée]-?inscription)\\b.{0,60}\\ben ligne$',
   ].join('|'),
   'i',
 );
@@ -222,19 +225,35 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
     if (NOT_CTA.test(text) || text.length > 140) continue;
     const sentence = foldSpace($(el).closest('p, li, dd').text());
     if (!sentence || sentence.length > 400) continue;
-    if (!ONLINE_SENTENCE.test(sentence) || NOT_ONLINE_SENTENCE.test(sentence)) continue;
+    // A public service's address given as the link ("www.maprocuration.gouv.fr") on a page that
+    // speaks of doing it online.
+    const address = /^(https?:\/\/)?(www\.)?[\w-]+(\.[\w-]+)*\.gouv\.fr\/?$/i.test(text) && ONLINE_PAGE.test(contentText(page));
+    if (!address && (!ONLINE_SENTENCE.test(sentence) || NOT_ONLINE_SENTENCE.test(sentence))) continue;
     const cta = usable(el);
     if (cta) return cta;
   }
+  // Links whose address says they start the procedure (".../faire-un-signalement"), whatever
+  // their words (a category to choose first, a picture).
+  for (const el of controls) {
+    if (el.tagName !== 'a' || NOT_CTA.test(controlLabel($, el))) continue;
+    const cta = usable(el);
+    if (cta && ACTION_PATH.test(new URL(cta.href).pathname)) return cta;
+  }
   return null;
 }
+
+const ACTION_PATH = /\/(faire|deposer|effectuer|commencer|remplir|demarrer|creer)[-_](un|une|ma|mon|la|le|sa|son|votre)?[-_]?(demande|signalement|declaration|dossier|demarche|inscription|candidature|reservation)s?(\/|\.html?|$)/i;
 
 /** An identity provider's button (FranceConnect, ProConnect…): a way to log in, not the procedure's form. */
 const IDENTITY = /(?<!sans\s*)\b(avec|via|par)\s*(france|pro|agent)\s*connect|^(france|pro|agent)\s*connect|^mon\s?compte\s?pro/i;
 
 /** A sentence saying the procedure itself can be done online, here. */
 const ONLINE_SENTENCE = /((directement|enti[èe]rement|uniquement|100 ?%) en ligne|en ligne (sur|via|depuis|à partir|gr[âa]ce)|(par|sur|via) (le |un |ce )?(t[ée]l[ée]service|service en ligne|site|portail|formulaire en ligne)|t[ée]l[ée]proc[ée]dure)/i;
+const ONLINE_PAGE = /en ligne|t[ée]l[ée]service|t[ée]l[ée]proc[ée]dure|d[ée]mat[ée]rialis|sur (le )?(site|portail) (internet|d[ée]di[ée])/i;
 const NOT_ONLINE_SENTENCE = /t[ée]l[ée]charg|imprim|cerfa|simulat|rendez-vous|information|en savoir/i;
+
+/** Names site searches give their box (Joomla's searchword, WordPress's s, …). */
+const SEARCH_NAME = /^(q|s|query|keys|search|searchword|searchphrase|recherche|rechercher|mot|motcle|mots?[-_]?cles?|keywords?|terms?|text|texte)$/i;
 
 const FIELD = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]):not([type=search]), select, textarea';
 
@@ -254,7 +273,7 @@ export function procedureForms(page: ParsedPage): Element[] {
   if (forms.length > 0) return forms;
   // Applications often lay out a step's fields without a <form>: the fields and a button in the
   // content are the form.
-  const loose = content.find(FIELD).toArray().filter((el) => $(el).closest('form').length === 0 && !/^(q|s|query|keys|search|recherche|motcle|keywords?)$/i.test($(el).attr('name') ?? ''));
+  const loose = content.find(FIELD).toArray().filter((el) => $(el).closest('form').length === 0 && !SEARCH_NAME.test($(el).attr('name') ?? ''));
   const typed = loose.filter((el) => !['radio', 'checkbox'].includes(($(el).attr('type') ?? '').toLowerCase()));
   const next = content.find('button, input[type=submit], [role=button]').toArray().some((el) => /^(valider|continuer|suivant|[ée]tape suivante|envoyer|soumettre|v[ée]rifier|commencer|je valide|je continue|enregistrer)/i.test(controlLabel($, el)));
   if (typed.length > 0 && next) return [content[0]!];
@@ -268,11 +287,16 @@ function realForms(page: ParsedPage, content: Cheerio<Element>): Element[] {
     .toArray()
     .filter((form) => {
       const f = $(form);
-      if (f.attr('role') === 'search' || f.find('input[type=search]').length > 0) return false;
+      if (f.attr('role') === 'search') return false;
+      // The site's search: its only text box is a search box, or it has one box and a "Rechercher" button.
+      const boxes = f.find('input:not([type]), input[type=text], input[type=search]').toArray();
+      const searchy = (el: Element) => ($(el).attr('type') ?? '').toLowerCase() === 'search' || SEARCH_NAME.test($(el).attr('name') ?? '');
+      if (boxes.length > 0 && boxes.every(searchy) && f.find(FIELD).length <= boxes.length + 1) return false;
+      if (boxes.length === 1 && f.find('select, textarea').length === 0 && /^(rechercher|recherche|chercher|ok|go|search|lancer la recherche)$/i.test(foldSpace(f.find('button, input[type=submit]').first().text() || f.find('input[type=submit]').attr('value') || ''))) return false;
       if (/recherche|search|newsletter|abonnement|subscribe/i.test(`${f.attr('action') ?? ''} ${f.attr('id') ?? ''} ${f.attr('class') ?? ''}`)) return false;
       if (isLoginForm($, form)) return false;
       const fields = f.find(FIELD).toArray();
-      const named = fields.filter((el) => !/^(q|s|query|keys|search|recherche|mot|motcle|keywords?)$/i.test($(el).attr('name') ?? ''));
+      const named = fields.filter((el) => !SEARCH_NAME.test($(el).attr('name') ?? ''));
       if (named.length === 0) return false;
       const text = foldSpace(f.text());
       // One e-mail box to subscribe, or a "was this page useful" vote.
