@@ -103,8 +103,19 @@ export class BrowserPool {
   }
 }
 
-export function launchChromium(hostResolverRules?: string): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+/** No Chromium on this machine: browser checks are "not measurable — no browser", never a crash. */
+export class BrowserMissingError extends Error {
+  override name = 'BrowserMissingError';
+  readonly reason = 'no_browser';
+}
+
+/** Whether Chromium is installed where the crawler looks for it. */
+export function browserAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+export async function launchChromium(hostResolverRules?: string): Promise<Browser> {
+  if (!browserAvailable()) throw new BrowserMissingError(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
   const args = hostResolverRules ? [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules}`] : CHROMIUM_ARGS;
   return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
 }

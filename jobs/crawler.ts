@@ -4,7 +4,7 @@ import { createDispatcher, demoHostMap } from './http/dispatcher.ts';
 import { FetchError, classifyError } from './http/errors.ts';
 import { RobotsCache } from './http/robots.ts';
 import { HostScheduler } from './http/politeness.ts';
-import { BrowserPool, demoHostResolverRules } from './browser.ts';
+import { BrowserMissingError, BrowserPool, demoHostResolverRules } from './browser.ts';
 import { Visit } from './checks/page.ts';
 import type { Check, CheckResult } from './checks/index.ts';
 
@@ -126,6 +126,9 @@ export class Crawler {
   async runChecks(startUrl: string, checks: readonly Check[], now = new Date(), visit = this.visit(startUrl)): Promise<CheckOutcome[]> {
     const outcome = (check: Check, result: CheckResult): CheckOutcome => ({ ...result, check: check.name, criterion: check.criterion, observedAt: new Date() });
     const failed = (check: Check, err: unknown): CheckOutcome => {
+      if (err instanceof BrowserMissingError) {
+        return outcome(check, { status: 'unmeasurable', reason: err.reason, evidence: { url: startUrl, snippet: 'navigateur absent : Chromium n’est pas installé sur la machine du robot' } });
+      }
       const typed = err instanceof FetchError ? err : classifyError(err, startUrl);
       return outcome(check, {
         status: 'unmeasurable',
@@ -164,7 +167,8 @@ export class Crawler {
   }
 
   async close(): Promise<void> {
-    if (this.browser) await (await this.browser).close();
+    // A browser that could not start (no Chromium) has nothing to close.
+    if (this.browser) await this.browser.then((pool) => pool.close(), () => undefined);
     // destroy, not close: a site still dripping bytes must not keep the process alive.
     await this.dispatcher.destroy();
   }

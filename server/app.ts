@@ -26,10 +26,13 @@ import adminRoutes from './routes/api/admin.ts';
 import feedsRoutes from './routes/api/feeds.ts';
 import type { RecheckQueue } from '../jobs/rechecks.ts';
 import type { WebhookOutbox } from '../jobs/outbox.ts';
+import type { DemoBuildState } from './demo.ts';
 
 export interface AppInfo {
   version: string;
   demo: boolean;
+  /** In demo mode, where the background build of the demo history stands. */
+  demoHistory?: () => DemoBuildState;
 }
 
 export interface AuthSettings {

@@ -3,10 +3,8 @@ import { Command, Option } from 'commander';
 import { openMigratedDatabase, type Db } from '../db/client.ts';
 import { loadConfig, type Config } from './config.ts';
 import { readCatalogueFile, DEMO_CATALOGUE } from './catalogue/file.ts';
-import { listPublishedEditions } from './services/editions.ts';
-import { buildDemoHistory } from './demo.ts';
 import { importDemoCatalogue } from './services/demo-catalogue.ts';
-import { describeDemoProgress, registerEditionCommands } from './cli/editions.ts';
+import { demoProgressPrinter, registerEditionCommands } from './cli/editions.ts';
 import { importCatalogue, type ImportSummary } from './catalogue/import.ts';
 import type { CatalogueIssue } from './catalogue/parse.ts';
 import { countActiveProcedures } from './services/catalogue.ts';
@@ -15,7 +13,7 @@ import { registerCrawlingCommands } from './cli/crawling.ts';
 import { registerUserCommands } from './cli/users.ts';
 import { RecheckQueue } from '../jobs/rechecks.ts';
 import { WebhookOutbox } from '../jobs/outbox.ts';
-import { DEMO_ACCOUNTS, ensureDemoAccounts } from './demo.ts';
+import { DEMO_ACCOUNTS, DemoHistoryBuild, ensureDemoAccounts } from './demo.ts';
 import { contactUrl, demoMode, openCrawling } from './crawling.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 import { observatoryJobs } from '../jobs/registry.ts';
@@ -48,8 +46,8 @@ function describeImport(s: ImportSummary, dryRun: boolean): string {
 }
 
 /**
- * The first start on an empty database fills it with the demo: the demo catalogue, then six
- * quarters of history measured on the demo universe, with progress shown.
+ * The first start on an empty database imports the demo catalogue; the demo history (six
+ * quarters measured on the demo universe) is built after the server answers (see `serve`).
  */
 async function ensureDemo(db: Db, config: Config): Promise<boolean> {
   if (countActiveProcedures(db) === 0 && config.OBSERVATOIRE_DEMO !== 'off') {
@@ -58,12 +56,6 @@ async function ensureDemo(db: Db, config: Config): Promise<boolean> {
     console.log(`  ${summary.added.length} démarches, ${summary.ministriesAdded} ministères, ${summary.administrationsAdded} administrations.`);
   }
   const demo = demoMode(config, db);
-  if (demo && listPublishedEditions(db).length === 0) {
-    const started = Date.now();
-    console.log("Aucune édition publiée : construction de l'historique de démonstration (les robots mesurent l'univers de démonstration, trimestre par trimestre)…");
-    const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: (p) => console.log(describeDemoProgress(p)) });
-    console.log(`  ${published.length} éditions publiées en ${Math.round((Date.now() - started) / 1000)} s.`);
-  }
   return demo;
 }
 
@@ -140,13 +132,16 @@ export function buildCli(): Command {
       console.log(`Base : ${config.OBSERVATOIRE_DB} (migrations appliquées)`);
       const database = openDb(config);
       const demo = await ensureDemo(database, config);
+      // The demo history is measured in the background: the dashboard shows what exists so far.
+      const history = demo ? new DemoHistoryBuild(database, { contactUrl: contactUrl(config), onProgress: (p) => printer?.update(p) }) : null;
+      const printer = history && history.state.state === 'building' ? demoProgressPrinter() : null;
       const crawling = await openCrawling(config, demo);
       // Re-checks asked by teams, and the webhook outbox, are worked in this process.
       const rechecks = new RecheckQueue(database, { newCrawler: () => crawling.newCrawler() });
       const outbox = new WebhookOutbox(database, { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivate: demo });
       const server = await buildServer({
         db: database,
-        appInfo: { version, demo },
+        appInfo: { version, demo, demoHistory: history ? () => history.state : undefined },
         logLevel: config.LOG_LEVEL,
         rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT,
         auth: { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivateWebhooks: demo },
@@ -181,6 +176,21 @@ export function buildCli(): Command {
       console.log(
         `Observatoire prêt : http://${host}:${port}/ — ${countActiveProcedures(database)} démarches${demo ? ' (mode démonstration)' : ''}. API : http://${host}:${port}/api/docs`,
       );
+      if (history && history.state.state === 'building') {
+        if (!history.state.browser) console.log('Chromium absent : les contrôles « Adapté au mobile » et « Accessibilité (automatique) » seront « non mesurables — navigateur absent » (apt-get install chromium, ou CHROMIUM_PATH).');
+        console.log(`Historique de démonstration en construction en arrière-plan (${history.state.published} éditions sur ${history.state.total}) : le tableau de bord montre ce qui existe déjà.`);
+        const started = Date.now();
+        history.start().then(
+          () => {
+            printer?.stop();
+            console.log(`Historique de démonstration prêt en ${Math.round((Date.now() - started) / 1000)} s : ${history.state.published} éditions publiées.`);
+          },
+          (err: unknown) => {
+            printer?.stop();
+            console.error(`L'historique de démonstration s'est arrêté : ${err instanceof Error ? err.message : String(err)} — le prochain démarrage le complétera.`);
+          },
+        );
+      }
       console.log(
         config.OBSERVATOIRE_SCHEDULE === 'on'
           ? 'Planification : sondes toutes les 5 minutes, passage complet à 3 h, enquête à 4 h 30, clôture du trimestre le 1er jour du suivant.'

@@ -1,22 +1,72 @@
 import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
 import { desc } from 'drizzle-orm';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { editions } from '../../db/schema/index.ts';
 import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
 import { loadConfig } from '../config.ts';
-import { buildDemoHistory, type DemoProgress } from '../demo.ts';
+import { buildDemoHistory, demoStatus, type DemoProgress } from '../demo.ts';
 import { contactUrl } from '../crawling.ts';
 import { countActiveProcedures } from '../services/catalogue.ts';
 import { importDemoCatalogue } from '../services/demo-catalogue.ts';
 
 const STEP_LABELS: Record<DemoProgress['step'], string> = {
+  crawling: 'passage des robots',
+  probing: 'sondes',
+  survey: 'enquête relevée',
   measured: 'mesuré (passage des robots, sondes, enquête)',
   published: 'édition publiée',
   skipped: 'déjà publiée',
 };
 
 export function describeDemoProgress(p: DemoProgress): string {
-  return `  [${p.index}/${p.total}] ${p.quarter} : ${STEP_LABELS[p.step]}`;
+  const count = p.done !== undefined && p.of !== undefined ? ` ${p.done}/${p.of}` : '';
+  return `  [${p.index}/${p.total}] ${p.quarter} : ${STEP_LABELS[p.step]}${count}`;
+}
+
+/**
+ * The demo history's progress in the terminal: on a TTY a bar per quarter (procedures measured
+ * out of 250, probe rounds, survey); otherwise plain lines (a quarter's steps, the crawl every 50).
+ */
+export function demoProgressPrinter(stream: NodeJS.WriteStream = process.stdout): { update: (p: DemoProgress) => void; stop: () => void } {
+  if (!stream.isTTY) {
+    return {
+      update: (p) => {
+        const line = p.step === 'crawling' ? (p.done! % 50 === 0 || p.done === p.of ? describeDemoProgress(p) : null) : p.step === 'probing' ? (p.done === p.of ? describeDemoProgress(p) : null) : describeDemoProgress(p);
+        if (line) stream.write(`${line}\n`);
+      },
+      stop: () => undefined,
+    };
+  }
+  let bar: cliProgress.SingleBar | null = null;
+  let quarter = '';
+  const payload = { quarter: '', probes: '0/0', survey: '…' };
+  return {
+    update: (p) => {
+      if (p.quarter !== quarter && (p.step === 'crawling' || p.step === 'probing' || p.step === 'survey')) {
+        bar?.stop();
+        quarter = p.quarter;
+        Object.assign(payload, { quarter: `[${p.index}/${p.total}] ${p.quarter}`, probes: '0/8', survey: '…' });
+        bar = new cliProgress.SingleBar({ format: '  {quarter} {bar} {value}/{total} démarches | sondes {probes} | enquête {survey}', stream, hideCursor: true }, cliProgress.Presets.shades_classic);
+        bar.start(250, 0, payload);
+      }
+      if (bar && p.step === 'crawling') {
+        bar.setTotal(p.of!);
+        bar.update(p.done!, payload);
+      } else if (bar && p.step === 'probing') {
+        payload.probes = `${p.done}/${p.of}`;
+        bar.update(payload);
+      } else if (bar && p.step === 'survey') {
+        payload.survey = 'relevée';
+        bar.update(payload);
+      } else if (p.step !== 'measured') {
+        bar?.stop();
+        bar = null;
+        stream.write(`${describeDemoProgress(p)}\n`);
+      }
+    },
+    stop: () => bar?.stop(),
+  };
 }
 
 export function registerEditionCommands(program: Command): void {
@@ -67,14 +117,23 @@ export function registerEditionCommands(program: Command): void {
 
   program
     .command('demo')
-    .description("construit l'historique de démonstration : mesure l'univers de démonstration sur les 6 derniers trimestres et publie leurs éditions")
-    .action(async () => {
+    .description("construit (ou complète) l'historique de démonstration : mesure l'univers de démonstration sur les 6 derniers trimestres et publie leurs éditions")
+    .option('--status', "dit seulement où en est l'historique (trimestres publiés, en brouillon, absents)")
+    .action(async (options: { status?: boolean }) => {
       const config = loadConfig();
       const db = openMigratedDatabase(config.OBSERVATOIRE_DB);
       try {
+        if (options.status) {
+          const status = demoStatus(db);
+          for (const q of status.quarters) console.log(`${q.slug}  ${q.status === 'published' ? 'publiée' : q.status === 'draft' ? 'brouillon (à publier)' : 'absente (à mesurer)'}`);
+          console.log(status.complete ? `Historique complet : ${status.published} éditions sur ${status.total}.` : `Historique incomplet : ${status.published} éditions sur ${status.total} ; « observatoire demo » ou le prochain démarrage le complète.`);
+          if (!status.complete) process.exitCode = 3;
+          return;
+        }
         if (countActiveProcedures(db) === 0) await importDemoCatalogue(db);
         const started = Date.now();
-        const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: (p) => console.log(describeDemoProgress(p)) });
+        const printer = demoProgressPrinter();
+        const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: printer.update }).finally(printer.stop);
         console.log(`Historique prêt en ${Math.round((Date.now() - started) / 1000)} s : ${published.length} édition(s) publiée(s).`);
       } finally {
         db.$client.close();

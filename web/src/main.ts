@@ -1,6 +1,7 @@
 // DSFR, the State design system: core and the components this dashboard uses, not the whole kit.
 import '@gouvfr/dsfr/dist/core/core.main.min.css';
 import '@gouvfr/dsfr/dist/component/link/link.main.min.css';
+import '@gouvfr/dsfr/dist/component/notice/notice.main.min.css';
 import '@gouvfr/dsfr/dist/component/button/button.main.min.css';
 import '@gouvfr/dsfr/dist/component/logo/logo.main.min.css';
 import '@gouvfr/dsfr/dist/component/skiplink/skiplink.main.min.css';

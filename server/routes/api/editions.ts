@@ -51,7 +51,8 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (_request, reply) => {
-      reply.header('cache-control', 'public, max-age=60');
+      // While the demo history is being built, editions appear one after the other.
+      reply.header('cache-control', fastify.appInfo.demoHistory?.().state === 'building' ? 'no-store' : 'public, max-age=60');
       return { items: listPublishedEditions(fastify.db).map(summary) };
     },
   );

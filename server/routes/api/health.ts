@@ -17,6 +17,18 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
             methodologyVersion: Type.Integer(),
             procedures: Type.Integer({ description: 'Procedures in the catalogue (retired ones excluded).' }),
             demo: Type.Boolean(),
+            demoHistory: Type.Optional(
+              Type.Object(
+                {
+                  state: Type.Union([Type.Literal('building'), Type.Literal('done'), Type.Literal('failed')]),
+                  published: Type.Integer({ description: 'Demo editions published so far.' }),
+                  total: Type.Integer({ description: 'Demo editions the history holds when complete.' }),
+                  current: Type.Union([Type.Object({ quarter: Type.String(), step: Type.String(), done: Type.Optional(Type.Integer()), of: Type.Optional(Type.Integer()) }), Type.Null()]),
+                  browser: Type.Boolean({ description: 'Chromium is installed: without it, the browser checks are not measurable (no_browser).' }),
+                },
+                { description: 'Demo mode only: the background build of the demo history.' },
+              ),
+            ),
             time: Type.String({ format: 'date-time' }),
           }),
           500: errorResponses[500],
@@ -29,6 +41,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       methodologyVersion: currentMethodology.version,
       procedures: countActiveProcedures(fastify.db),
       demo: fastify.appInfo.demo,
+      ...(fastify.appInfo.demoHistory ? { demoHistory: (({ error: _error, ...state }) => state)(fastify.appInfo.demoHistory()) } : {}),
       time: new Date().toISOString(),
     }),
   );

@@ -39,6 +39,20 @@ function getJson<T>(path: string): Promise<T> {
   return answer as Promise<T>;
 }
 
+/** Forgets every kept answer: new editions have been published (the demo history is being built). */
+export function forgetAnswers(): void {
+  answers.clear();
+}
+
+export interface DemoHistoryState {
+  state: 'building' | 'done' | 'failed';
+  published: number;
+  total: number;
+}
+
+/** The service's health, never kept: the demo history's progress is in it. */
+export const getDemoHistory = async (): Promise<DemoHistoryState | null> => ((await fetchJson('/api/health')) as { demoHistory?: DemoHistoryState }).demoHistory ?? null;
+
 async function fetchJson(path: string): Promise<unknown> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
   if (!response.ok) {
