@@ -16,6 +16,7 @@ import { closeEdition, publishEdition } from '../jobs/editions/close.ts';
 import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
 import { spawn } from 'node:child_process';
 import { benchDashboard } from './bench-dashboard.ts';
+import { buildDemoHistory, MEASURED_AT_ONCE } from '../server/demo.ts';
 import { benchSpaces, createBenchAccounts } from './bench-spaces.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'observatoire-bench-'));
@@ -155,6 +156,21 @@ server.kill('SIGTERM');
   rows.push([`closing ${q.slug} over those probes`, seconds(closeMs), 'target ≤ 5 s']);
 }
 
+// --- The demo history of a first start, against the same history measured one quarter at a time. ---
+{
+  const history = async (atOnce: number) => {
+    const historyDir = mkdtempSync(join(tmpdir(), 'observatoire-bench-history-'));
+    const historyDb = openMigratedDatabase(join(historyDir, 'history.sqlite'));
+    importCatalogue(historyDb, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
+    const [, ms] = await timed(() => buildDemoHistory(historyDb, { contactUrl: 'http://127.0.0.1:3000/methodologie#robot', atOnce }));
+    historyDb.$client.close();
+    rmSync(historyDir, { recursive: true, force: true });
+    return ms;
+  };
+  const shipped = await history(MEASURED_AT_ONCE);
+  const baseline = await history(1);
+  rows.push([`demo history, 6 quarters (${MEASURED_AT_ONCE} measured at once, as shipped)`, seconds(shipped), `baseline one at a time ${seconds(baseline)}; ratio ${(shipped / baseline).toFixed(2)}; target ≤ 90 s`]);
+}
 rows.push(['peak memory of this process (RSS; Chromium is separate)', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, '']);
 
 db.$client.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('observatoire check', () => {
-  it('prints the DESIGN.md JSON shape for a demo site', async () => {
+  it('prints the JSON of docs/check-json.md for a demo site', async () => {
     const { stdout } = await run(['check', '--json', 'http://declaration-revenus.demarches.test/']);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({

@@ -81,6 +81,7 @@ const REASONS: Record<string, string> = {
   statement_unreadable: "déclaration d'accessibilité sans état ni taux lisibles",
   level_from_state: "pas de taux publié : niveau selon l'état de conformité déclaré",
   no_value: 'aucune valeur lue',
+  no_browser: 'navigateur absent : le robot n’avait pas Chromium pour ce contrôle',
   no_responsive_viewport: "pas d'affichage adapté aux petits écrans",
   no_successful_probe: 'aucune sonde n’a abouti sur le trimestre',
   start_page_gone: 'la page de la démarche a disparu',
