@@ -102,6 +102,17 @@ function contentSentences(page: ParsedPage): { sentence: string; alternative: bo
 
 /** The start page read as a person does (also used by auth and pre-fill to know if there is an online procedure). */
 export function readOnline(page: ParsedPage): OnlineReading {
+  // Three checks read the same start page: read it once.
+  let reading = readings.get(page);
+  if (!reading) {
+    reading = read(page);
+    readings.set(page, reading);
+  }
+  return reading;
+}
+const readings = new WeakMap<ParsedPage, OnlineReading>();
+
+function read(page: ParsedPage): OnlineReading {
   const callToAction = findCallToAction(page);
   const form = procedureForms(page).length > 0;
   const login = loginForms(page).length > 0;
