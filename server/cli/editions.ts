@@ -38,34 +38,43 @@ export function demoProgressPrinter(stream: NodeJS.WriteStream = process.stdout)
       stop: () => undefined,
     };
   }
-  let bar: cliProgress.SingleBar | null = null;
-  let quarter = '';
-  const payload = { quarter: '', probes: '0/0', survey: '…' };
+  // Quarters are measured two at a time: one bar each, in one block that redraws in place.
+  // Fits 80 columns: "[5/6] 2026-T2 ████████ 250/250 · sondes 8/8 · enquête ✓ · publiée".
+  const multi = new cliProgress.MultiBar({ format: '  {quarter} {bar} {value}/{total} · sondes {probes} · enquête {survey}{published}', barsize: 16, stream, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const bars = new Map<string, { bar: cliProgress.SingleBar; payload: { quarter: string; probes: string; survey: string; published: string } }>();
+  const barOf = (p: DemoProgress) => {
+    let entry = bars.get(p.quarter);
+    if (!entry) {
+      const payload = { quarter: `[${p.index}/${p.total}] ${p.quarter}`, probes: '0/8', survey: '…', published: '' };
+      entry = { bar: multi.create(250, 0, payload), payload };
+      bars.set(p.quarter, entry);
+    }
+    return entry;
+  };
   return {
     update: (p) => {
-      if (p.quarter !== quarter && (p.step === 'crawling' || p.step === 'probing' || p.step === 'survey')) {
-        bar?.stop();
-        quarter = p.quarter;
-        Object.assign(payload, { quarter: `[${p.index}/${p.total}] ${p.quarter}`, probes: '0/8', survey: '…' });
-        bar = new cliProgress.SingleBar({ format: '  {quarter} {bar} {value}/{total} démarches | sondes {probes} | enquête {survey}', stream, hideCursor: true }, cliProgress.Presets.shades_classic);
-        bar.start(250, 0, payload);
-      }
-      if (bar && p.step === 'crawling') {
+      if (p.step === 'crawling') {
+        const { bar, payload } = barOf(p);
         bar.setTotal(p.of!);
         bar.update(p.done!, payload);
-      } else if (bar && p.step === 'probing') {
+      } else if (p.step === 'probing') {
+        const { bar, payload } = barOf(p);
         payload.probes = `${p.done}/${p.of}`;
         bar.update(payload);
-      } else if (bar && p.step === 'survey') {
-        payload.survey = 'relevée';
+      } else if (p.step === 'survey') {
+        const { bar, payload } = barOf(p);
+        payload.survey = '✓';
         bar.update(payload);
-      } else if (p.step !== 'measured') {
-        bar?.stop();
-        bar = null;
-        stream.write(`${describeDemoProgress(p)}\n`);
+      } else if (p.step === 'published' || p.step === 'skipped') {
+        const entry = bars.get(p.quarter);
+        if (entry) {
+          if (p.step === 'published') entry.payload.published = ' · publiée';
+          entry.bar.update(entry.payload);
+          entry.bar.stop();
+        } else multi.log(`${describeDemoProgress(p)}\n`);
       }
     },
-    stop: () => bar?.stop(),
+    stop: () => multi.stop(),
   };
 }
 
