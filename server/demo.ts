@@ -68,7 +68,7 @@ export function demoStatus(db: Db, now = new Date(), count = DEMO_QUARTERS): Dem
  */
 export async function buildDemoHistory(
   db: Db,
-  options: { now?: Date; quarters?: number; contactUrl: string; onProgress?: (p: DemoProgress) => void; browser?: boolean; atOnce?: number },
+  options: { now?: Date; quarters?: number; contactUrl: string; onProgress?: (p: DemoProgress) => void; atOnce?: number },
 ): Promise<{ published: string[] }> {
   const now = options.now ?? new Date();
   const quarters = demoQuarters(now, options.quarters);

@@ -34,6 +34,12 @@ export function findFranceConnect(page: ParsedPage): { plus: boolean; html: stri
   return found.find((f) => f.plus) ?? found[0]!;
 }
 
+/** A page of the site that answered 2xx, or null. */
+async function okPage(visit: Visit, url: string): Promise<ParsedPage | null> {
+  const page = await visit.page(url).catch(() => null);
+  return page && page.status >= 200 && page.status < 300 ? page : null;
+}
+
 /** A start page that is gone (404, 410): the procedure is not online, so there is nothing to log in to or fill in. */
 export async function goneStart(visit: Visit): Promise<CheckResult | null> {
   const start = await visit.start();
@@ -66,33 +72,22 @@ export const authCheck: Check = {
     const start = await visit.startOk();
     const evidence = { url: visit.startUrl, finalUrl: start.finalUrl, httpStatus: start.status, ...readWith(start) };
     const online = readOnline(start);
-    const pages: ParsedPage[] = [start];
-    const cta = online.callToAction;
-    if (cta && cta.href !== start.finalUrl && /^https?:/.test(cta.href)) {
-      const next = await visit.page(cta.href).catch(() => null);
-      if (next && next.status >= 200 && next.status < 300) pages.push(next);
-    }
-    // The site's own login ("Se connecter" in its header) is where a person looks next.
-    const login = siteLoginLink(start);
-    const seen = new Set(pages.map((p) => p.finalUrl));
-    const candidates = async function* () {
-      yield* pages;
-      if (login && !seen.has(login)) {
-        const page = await visit.page(login).catch(() => null);
-        if (page && page.status >= 200 && page.status < 300) {
-          pages.push(page);
-          yield page;
-        }
-      }
-    };
-    for await (const page of candidates()) {
-      const button = findFranceConnect(page);
+    // Where a person looks, in order: the start page, the page its call to action leads to, the
+    // site's own login ("Se connecter" in its header). Each is fetched only if the previous had no button.
+    const cta = online.callToAction?.href;
+    const next = [cta && cta !== start.finalUrl && /^https?:/.test(cta) ? cta : null, siteLoginLink(start)];
+    const pages: ParsedPage[] = [];
+    for (const page of [start, ...next]) {
+      const seen = typeof page === 'string' ? await okPage(visit, page) : page;
+      if (!seen || pages.some((p) => p.finalUrl === seen.finalUrl)) continue;
+      pages.push(seen);
+      const button = findFranceConnect(seen);
       if (button) {
         return {
           status: 'measured',
           value: button.plus ? 'FranceConnect+' : 'FranceConnect',
-          details: { foundOn: page.finalUrl },
-          evidence: { ...evidence, snippet: button.html, foundOn: page.finalUrl },
+          details: { foundOn: seen.finalUrl },
+          evidence: { ...evidence, snippet: button.html, foundOn: seen.finalUrl },
         };
       }
     }

@@ -9,6 +9,10 @@ import { contentOf, contentText, findCallToAction, loginForms, procedureForms, r
 /** A place a person goes to. */
 const PLACE = `(en|à la|au|à l[’']|dans (la|une|un|votre|le|n[’']importe quel(le)?)|aupr[èe]s (de la|du|d[’']une?)) ?(mairie|h[ôo]tel de ville|guichet|pr[ée]fecture|sous-pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau|commissariat|gendarmerie|brigade|tribunal|centre|service|antenne)`;
 
+/** "Il faut … en mairie": the words that say where something must be done in person. */
+const MUST_DO = `vous devez|il faut|doit|doivent|se fait|se font|s[’']effectue|s[’']effectuent`;
+const IN_PERSON_PLACE = `(à l[’']h[ôo]tel de ville|en mairie|dans (les|la|une) mairies?|au guichet|sur place|en personne|à l[’']accueil)`;
+
 /** A step that must happen offline: the procedure is only partly online. */
 const OFFLINE_STEP = new RegExp(
   [
@@ -23,7 +27,7 @@ const OFFLINE_STEP = new RegExp(
     'prise d[’\']empreintes',
     'recueil (de vos |des )?empreintes',
     `(me rends|vous rendez|se rend|se rendent|se rendre|vous rendre|nous rendre|vous d[ée]placer|me d[ée]place|se pr[ée]sente|se pr[ée]senter|vous pr[ée]senter) [^.]{0,30}${PLACE}`,
-    `(vous devez|il faut|doit|doivent|se fait|se font|s[’']effectue|s[’']effectuent|à faire|à effectuer)[^.]{0,60}(à l[’']h[ôo]tel de ville|en mairie|dans (les|la|une) mairies?|au guichet|sur place|en personne|à l[’']accueil)`,
+    `(${MUST_DO}|à faire|à effectuer)[^.]{0,60}${IN_PERSON_PLACE}`,
     `prendre (un )?(rdv|rendez-vous) (avec|aupr[èe]s|à la|au|en (mairie|pr[ée]fecture|agence))`,
     'passage (au guichet|en mairie|en pr[ée]fecture|à l[’\']accueil)',
     '(retirer|r[ée]cup[ée]rer|chercher|retrait) [^.]{0,50}(en|à la|au|dans la|dans une|à l[’\']) ?(mairie|guichet|pr[ée]fecture|secr[ée]tariat|accueil|agence|consulat|bureau)',
@@ -80,7 +84,8 @@ function requiresOfflineStep(sentence: string): boolean {
   return true;
 }
 
-const IN_PERSON = /(vous devez|il faut|doit|doivent|se fait|se font|s['’]effectue|s['’]effectuent)[^.]{0,60}(à l['’]h[ôo]tel de ville|en mairie|dans (les|la|une) mairies?|au guichet|sur place|en personne|à l['’]accueil)/i;
+/** The procedure (not one of its steps) is done in person. */
+const IN_PERSON = new RegExp(`(${MUST_DO})[^.]{0,60}${IN_PERSON_PLACE}`, 'i');
 /** A step after another ("ensuite", "dans les 15 jours"): part of an online procedure, not the whole of it. */
 const SEQUENCE = /\b(ensuite|puis|apr[èe]s|une fois|dans un d[ée]lai|dans les \d+ jours|sous \d+ jours|pour (finaliser|valider|compl[ée]ter|terminer))\b/i;
 const GENERIC_ACCOUNT = /^(acc[ée]der (à|a|au) )?(l['’]|mon |votre |le )?(espace|compte|portail)\b/i;

@@ -148,12 +148,12 @@ export function contentText(page: ParsedPage): string {
   return foldSpace(contentOf(page).text());
 }
 
-/** The label a person reads on a link or button: its text, else its accessible name. */
+/** The label a person reads on a link or button: its text, else its accessible name (leading arrows and bullets dropped). */
 export function controlLabel($: CheerioAPI, el: Element): string {
   const node = $(el);
   const text = foldSpace(node.text());
   const parts = [text, node.attr('value'), node.attr('alt'), node.attr('aria-label'), text ? '' : node.attr('title'), node.find('img').attr('alt')];
-  return foldSpace(parts.filter(Boolean).join(' '));
+  return foldSpace(parts.filter(Boolean).join(' ')).replace(/^[^\p{L}\p{N}]+/u, '');
 }
 
 // What a "start the procedure online" call to action says on French public sites.
@@ -196,7 +196,7 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
     // An in-page anchor is not a way in; a "#/route" of a single-page application is.
     if (rawHref.startsWith('#') && !/^#!?\//.test(rawHref)) return null;
     const href = rawHref ? absolute(rawHref, page.baseUrl) : page.finalUrl;
-    return { text: controlLabel($, el).replace(/^[^\p{L}\p{N}]+/u, ''), href };
+    return { text: controlLabel($, el), href };
   };
   // A simulator is not the procedure, unless the page is about the simulator itself.
   const aboutSimulator = /simulat|simuler|estim|calcul|[ée]valu/i.test(foldSpace($('h1').first().text()));
@@ -204,9 +204,9 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
   for (const el of controls) {
     // A submit button belongs to its form: the form itself is what procedureForms reads.
     if (el.tagName !== 'a' && $(el).closest('form').length > 0) continue;
-    const text = controlLabel($, el).replace(/^[^\p{L}\p{N}]+/u, '');
+    const text = controlLabel($, el);
     if (!text || text.length > 140 || !CTA.test(text)) continue;
-    if (NOT_CTA.test(text) && !(aboutSimulator && /simul/i.test(text) && !NOT_CTA.test(text.replace(/simulat\w*|simuler/gi, '')))) continue;
+    if (NOT_CTA.test(aboutSimulator ? text.replace(/simulat\w*|simuler/gi, '') : text)) continue;
     const cta = usable(el);
     if (!cta) continue;
     // A link to the page itself (the current tab of a menu) goes nowhere.
@@ -217,6 +217,7 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
     else return cta;
   }
   if (identity) return identity;
+  let onlinePage: boolean | undefined;
   // A link inside a sentence that says the procedure is done online ("inscrivez-vous en ligne sur
   // <a>service-public.fr</a>"): the link is the way in, whatever its own words.
   for (const el of controls) {
@@ -227,7 +228,7 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
     if (!sentence || sentence.length > 400) continue;
     // A public service's address given as the link ("www.maprocuration.gouv.fr") on a page that
     // speaks of doing it online.
-    const address = /^(https?:\/\/)?(www\.)?[\w-]+(\.[\w-]+)*\.gouv\.fr\/?$/i.test(text) && ONLINE_PAGE.test(contentText(page));
+    const address = /^(https?:\/\/)?(www\.)?[\w-]+(\.[\w-]+)*\.gouv\.fr\/?$/i.test(text) && (onlinePage ??= ONLINE_PAGE.test(contentText(page)));
     if (!address && (!ONLINE_SENTENCE.test(sentence) || NOT_ONLINE_SENTENCE.test(sentence))) continue;
     const cta = usable(el);
     if (cta) return cta;
