@@ -9,6 +9,13 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
 
+/**
+ * Every transaction that writes starts as a writer (BEGIN IMMEDIATE): one that read first and
+ * wrote second would fail at once with "database is locked", without waiting its busy timeout,
+ * when another connection (a crawl thread, the CLI, the server) wrote in between.
+ */
+export const WRITE = { behavior: 'immediate' } as const;
+
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }

@@ -1,5 +1,5 @@
 import { and, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { WRITE, type Db } from '../db/client.ts';
 import { observations, procedures, type CrawlTrigger, type Evidence } from '../db/schema/index.ts';
 import { CHECKS, type Check } from './checks/index.ts';
 import type { CheckOutcome, Crawler } from './crawler.ts';
@@ -90,5 +90,5 @@ export function writeObservations(db: Db, runId: number | null, procedureId: num
         })),
       )
       .run();
-  });
+  }, WRITE);
 }

@@ -20,6 +20,8 @@ export interface CrawlerOptions {
   maxBytes?: number;
   retries?: number;
   browserConcurrency?: number;
+  /** Connections kept open per site (2 by default, a polite crawler's); the demo's overlapping probe rounds need one per round. */
+  connectionsPerHost?: number;
   /** Use this running Chromium (its own --host-resolver-rules must route the demo hosts) instead of launching one. */
   browserWsEndpoint?: string;
 }
@@ -51,7 +53,7 @@ export class Crawler {
     this.dispatcher = createDispatcher({
       allowPrivate: options.allowPrivate ?? false,
       hostMap: options.demoPort ? demoHostMap(options.demoPort) : undefined,
-      connections: 2,
+      connections: options.connectionsPerHost ?? 2,
     });
     this.fetchOptions = {
       dispatcher: this.dispatcher,

@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, lt, lte, or, gt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, editions, editionScores, observations, probeDaily, procedures, type Change } from '../../db/schema/index.ts';
 import {
   currentMethodology,
@@ -171,7 +171,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
         .run();
     }
     return id;
-  });
+  }, WRITE);
   return { editionId, slug, procedures: members.length, coverage, changes };
 }
 
@@ -184,7 +184,7 @@ export function publishEdition(db: Db, slug: string, now = new Date()): { editio
     tx.update(editions).set({ status: 'published', publishedAt: now }).where(eq(editions.id, edition.id)).run();
     recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };
-  });
+  }, WRITE);
 }
 
 function previousEdition(db: Db, before: Date, previousSlug: string) {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, lt, ne, or } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, sessions, users, type Role, type Scope } from '../../db/schema/index.ts';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 
@@ -151,7 +151,7 @@ export async function changePassword(db: Db, user: User, current: string, next: 
   db.transaction((tx) => {
     tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id)).run();
     tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keepSession))).run();
-  });
+  }, WRITE);
 }
 
 export interface UserChanges {
@@ -183,7 +183,7 @@ export async function updateUser(db: Db, id: number, changes: UserChanges, now =
     const updated = Object.keys(set).length ? tx.update(users).set(set).where(eq(users.id, id)).returning().get() : user;
     if (changes.disabled || changes.password !== undefined) tx.delete(sessions).where(eq(sessions.userId, id)).run();
     return updated;
-  });
+  }, WRITE);
 }
 
 export function listUsers(db: Db): User[] {

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
 import type { CatalogueRow } from './parse.ts';
 import { administrationSlug, ministrySlug } from './slugs.ts';
@@ -33,7 +33,7 @@ export function importCatalogue(
     db.transaction((tx) => {
       summary = apply(tx as unknown as Db, rows, now);
       if (options.dryRun) throw new DryRunRollback();
-    });
+    }, WRITE);
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;
   }

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, observations, rechecks, watchlist } from '../../db/schema/index.ts';
 import { currentMethodology, safeResolve, type Criterion } from '../../methodology/index.ts';
 import { changeSince } from '../../jobs/editions/change.ts';
@@ -226,7 +226,7 @@ export function declare(db: Db, user: User, procedureId: number, input: Declarat
       .values({ procedureId, criterion: input.criterion, ...value, justification: input.justification.trim(), declaredBy: `${user.name} <${user.email}>`, userId: user.id, declaredAt: now })
       .returning({ id: declarations.id })
       .get().id;
-  });
+  }, WRITE);
   return declarationHistory(db, procedureId).find((d) => d.id === id)!;
 }
 
@@ -327,7 +327,7 @@ export function requestRecheck(db: Db, user: User, procedureId: number, now = ne
     }
     const recheck = tx.insert(rechecks).values({ procedureId, requestedBy: user.id, status: 'queued', requestedAt: now }).returning().get();
     return { recheck, created: true };
-  });
+  }, WRITE);
 }
 
 export function procedureRechecks(db: Db, procedureId: number, limit = 10): Recheck[] {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, webhookDeliveries, webhooks, type WebhookScope } from '../../db/schema/index.ts';
 import { isPrivateAddress } from '../../jobs/http/dispatcher.ts';
 import { AccountError, type User } from '../auth/accounts.ts';
@@ -87,5 +87,5 @@ export function deleteWebhook(db: Db, user: User, id: number, now = new Date()):
   db.transaction((tx) => {
     tx.update(webhooks).set({ disabledAt: now }).where(eq(webhooks.id, id)).run();
     tx.update(webhookDeliveries).set({ status: 'dead', lastError: 'webhook supprimé' }).where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending'))).run();
-  });
+  }, WRITE);
 }

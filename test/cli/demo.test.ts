@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { demoQuarters } from '../../server/demo.ts';
+import { parseQuarter } from '../../methodology/quarters.ts';
+import { universeProfiles } from '../../fixtures/universe/server.ts';
+import { hasOutage } from '../../fixtures/universe/profiles.ts';
 import { axeViolations, connectBrowser, describeViolations } from '../helpers/browser.ts';
 
 // The demo history on a fresh machine: built in the background while the server answers,
@@ -74,6 +77,25 @@ describe('the demo history', () => {
       expect(dbh.prepare("select count(*) n from crawl_runs where status = 'running'").get()).toEqual({ n: 0 });
       const mobile = dbh.prepare("select distinct s.reason from edition_scores s join editions e on e.id = s.edition_id where e.slug = ? and s.criterion = 'mobile'").all(quarters[5]);
       expect(mobile).toEqual([{ reason: 'no_browser' }]);
+
+      // Uptime as a real probe schedule gives it: at least 100 samples a quarter (a step of at
+      // most one point), and under 90 % only where the site's profile says it is unreliable.
+      for (const quarter of quarters) {
+        const q = parseQuarter(quarter)!;
+        const profiles = new Map(universeProfiles(quarter).map((p) => [p.procedureId, p]));
+        const samples = new Map(
+          (dbh.prepare('select procedure_id id, sum(samples) - sum(coalesce(json_extract(failures_by_type, \'$.blocked\'), 0)) n from probe_daily where day >= ? and day < ? group by procedure_id').all(q.start.toISOString().slice(0, 10), q.end.toISOString().slice(0, 10)) as { id: number; n: number }[]).map((r) => [r.id, r.n]),
+        );
+        const uptime = dbh.prepare("select s.procedure_id id, s.value_num value from edition_scores s join editions e on e.id = s.edition_id where e.slug = ? and s.criterion = 'uptime' and s.status = 'measured'").all(quarter) as { id: number; value: number }[];
+        expect(uptime.length, quarter).toBeGreaterThan(0);
+        for (const u of uptime) {
+          expect(samples.get(u.id), `${quarter} #${u.id} samples`).toBeGreaterThanOrEqual(100);
+          if (u.value < 90) expect(hasOutage(profiles.get(u.id)!), `${quarter} #${u.id} uptime ${u.value} %`).toBe(true);
+        }
+        // The demo teams declare their usage rate for most of their procedures.
+        const usage = dbh.prepare("select count(*) filter (where s.status = 'measured') measured, count(*) total from edition_scores s join editions e on e.id = s.edition_id where e.slug = ? and s.criterion = 'usage'").get(quarter) as { measured: number; total: number };
+        expect(usage.measured / usage.total, `${quarter} usage`).toBeGreaterThanOrEqual(0.5);
+      }
     } finally {
       dbh.close();
     }
