@@ -1,3 +1,4 @@
+import { roundHalfUp } from './rounding.ts';
 import {
   UNMEASURABLE_REASONS,
   type Criterion,
@@ -42,7 +43,12 @@ export function levelOf(criterion: Criterion, value: number | string): LabelLeve
 }
 
 /** Turns a raw value into its state, level and goal flag, applying the answer-count rule. */
-export function resolveValue(criterion: Criterion, raw: RawValue): ResolvedValue {
+export function resolveValue(criterion: Criterion, measured: RawValue): ResolvedValue {
+  // The published precision first: the level is the level of the figure people read.
+  const raw: RawValue =
+    measured.state === 'measured' && typeof measured.value === 'number' && criterion.precision !== undefined
+      ? { ...measured, value: roundHalfUp(measured.value, criterion.precision) }
+      : measured;
   if (raw.state === 'not_applicable') {
     return { state: 'not_applicable', value: null, level: null, goal: null, reason: raw.reason ?? null };
   }
@@ -69,9 +75,10 @@ export function resolveValue(criterion: Criterion, raw: RawValue): ResolvedValue
     return { state: 'not_applicable', value: null, level: null, goal: null, reason: raw.value };
   }
   if (criterion.minAnswers !== undefined && (raw.answers ?? 0) < criterion.minAnswers) {
+    // No value: a mean of 3 answers is not published anywhere (the reading stays in the evidence).
     return {
       state: 'unmeasurable',
-      value: raw.value,
+      value: null,
       level: null,
       goal: null,
       reason: UNMEASURABLE_REASONS.insufficientAnswers,

@@ -39,8 +39,10 @@ export interface Criterion {
   sources: readonly Source[];
   unit: Unit;
   scale: Scale;
-  /** Survey criteria: fewer answers than this makes the value not measurable. */
+  /** Survey criteria: fewer answers than this makes the value not measurable (v2: the methodology's `surveyMinAnswers`, for every survey-based criterion). */
   minAnswers?: number;
+  /** Decimals a numeric value is rounded to (half up) before its level is read; v1 kept the raw value. */
+  precision?: number;
   /** Text values that mean "this criterion does not apply to this procedure". */
   notApplicableLabels?: readonly string[];
   /**
@@ -57,6 +59,8 @@ export interface Methodology {
   criteria: readonly Criterion[];
   /** Share of measured procedures reaching the goal that a group should reach. */
   groupTarget: number;
+  /** The answer count every survey-based value needs (v2 on), stated once for all of them. */
+  surveyMinAnswers?: number;
 }
 
 /** A raw value as a check, the survey adapter or a declaration hands it over. */

@@ -27,6 +27,8 @@ import feedsRoutes from './routes/api/feeds.ts';
 import type { RecheckQueue } from '../jobs/rechecks.ts';
 import type { WebhookOutbox } from '../jobs/outbox.ts';
 import type { DemoBuildState } from './demo.ts';
+import siteRoutes, { type SiteInfo } from './routes/site.ts';
+import { DEFAULT_SITE } from './config.ts';
 
 export interface AppInfo {
   version: string;
@@ -50,6 +52,7 @@ declare module 'fastify' {
     /** The re-check worker; absent, re-checks wait in the queue for a server that has one. */
     rechecks: RecheckQueue | null;
     outbox: WebhookOutbox | null;
+    site: SiteInfo;
   }
 }
 
@@ -63,6 +66,8 @@ export interface AppOptions {
   auth?: Partial<AuthSettings>;
   rechecks?: RecheckQueue;
   outbox?: WebhookOutbox;
+  /** Publisher and contact, for the legal pages; a demo default otherwise. */
+  site?: Partial<SiteInfo>;
 }
 
 export const DEFAULT_WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
@@ -75,6 +80,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   fastify.decorate('authOptions', authOptions);
   fastify.decorate('rechecks', opts.rechecks ?? null);
   fastify.decorate('outbox', opts.outbox ?? null);
+  fastify.decorate('site', { ...DEFAULT_SITE, ...opts.site });
 
   await fastify.register(sensible);
   await fastify.register(helmet, {
@@ -146,6 +152,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     { prefix: '/api' },
   );
 
+  await fastify.register(siteRoutes);
+
   const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
   const hasDashboard = existsSync(join(webRoot, 'index.html'));
   if (hasDashboard) {
@@ -185,8 +193,19 @@ function setErrorHandling(fastify: FastifyInstance): void {
       request.log.error({ err: error }, 'request failed');
       return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: 'Erreur interne du serveur.' });
     }
-    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: error.message });
+    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: validationMessage(error) ?? error.message });
   });
+}
+
+type ValidationIssue = { keyword: string; instancePath: string; message?: string; params: { allowedValues?: unknown[] } };
+
+/** A value outside a list says once which values are allowed: "querystring/sort must be one of: volume, title, …". */
+function validationMessage(error: Error & { validation?: ValidationIssue[]; validationContext?: string }): string | null {
+  const issues = error.validation;
+  if (!issues?.some((i) => i.keyword === 'enum')) return null;
+  return issues
+    .map((i) => `${error.validationContext ?? 'request'}${i.instancePath} ${i.keyword === 'enum' ? `must be one of: ${(i.params.allowedValues ?? []).join(', ')}` : (i.message ?? 'is invalid')}`)
+    .join(', ');
 }
 
 export default fp(app, { name: 'observatoire' });

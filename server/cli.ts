@@ -145,6 +145,7 @@ export function buildCli(): Command {
         logLevel: config.LOG_LEVEL,
         rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT,
         auth: { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivateWebhooks: demo },
+        site: { publisher: config.OBSERVATOIRE_PUBLISHER, contactEmail: config.OBSERVATOIRE_CONTACT_EMAIL },
         rechecks,
         outbox,
       });

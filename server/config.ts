@@ -1,6 +1,12 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 
+/** An instance that has not said who publishes it reads as a demonstration; `.invalid` never delivers mail. */
+export const DEFAULT_SITE = {
+  publisher: 'Observatoire de la qualité des démarches en ligne — instance de démonstration',
+  contactEmail: 'contact@observatoire.invalid',
+};
+
 const ConfigSchema = Type.Object({
   OBSERVATOIRE_DB: Type.String({ minLength: 1, default: 'data/observatoire.sqlite' }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -9,6 +15,10 @@ const ConfigSchema = Type.Object({
   OBSERVATOIRE_DEMO: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto' }),
   /** The dashboard's public address: the crawler's user agent points to its methodology page. */
   OBSERVATOIRE_PUBLIC_URL: Type.String({ minLength: 1, default: 'http://127.0.0.1:3000' }),
+  /** Who publishes this observatory: the legal notice names them. */
+  OBSERVATOIRE_PUBLISHER: Type.String({ minLength: 1, default: DEFAULT_SITE.publisher }),
+  /** Where visitors, ministry teams and site owners write (contact page, legal notice, personal data). */
+  OBSERVATOIRE_CONTACT_EMAIL: Type.String({ minLength: 3, pattern: '^[^@\\s]+@[^@\\s]+$', default: DEFAULT_SITE.contactEmail }),
   /** The survey provider's stats endpoint (the demo universe plays it). */
   OBSERVATOIRE_SURVEY_URL: Type.String({ minLength: 1, default: 'http://jedonnemonavis.demarches.test/api/stats' }),
   /** Run the crawl schedule in `serve` (off: API and dashboard only). */

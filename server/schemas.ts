@@ -51,7 +51,8 @@ export const Criterion = Type.Object({
     kind: Type.Union([Type.Literal('labels'), Type.Literal('higher'), Type.Literal('lower'), Type.Literal('none')]),
     levels: Type.Optional(Type.Array(Level)),
   }),
-  minAnswers: Type.Optional(Type.Integer()),
+  minAnswers: Type.Optional(Type.Integer({ description: 'Answers a survey-based value needs in the quarter; fewer and it is not measurable.' })),
+  precision: Type.Optional(Type.Integer({ description: 'Decimals the published value is rounded to (half up) before its level is read.' })),
   notApplicableLabels: Type.Optional(Type.Array(Type.String())),
 });
 
@@ -102,16 +103,24 @@ export const GroupSynthesisSchema = Type.Object({
 });
 
 export const GroupSlug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
+
+/**
+ * A string from a list, as one enum rather than a union of constants: a bad value gets one
+ * message naming the allowed ones (see the error handler), not one "must be equal to constant" per value.
+ */
+export function OneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
 const SORTS = ['volume', 'title', 'ministry', 'administration', ...currentMethodology.criteria.map((c) => c.slug)];
 
 /** The filters and sort of an edition's table; the CSV export takes the same ones, so a view exports as shown. */
 export const ProcedureFilters = {
   ministry: Type.Optional(GroupSlug),
   administration: Type.Optional(GroupSlug),
-  audience: Type.Optional(Type.Union(AUDIENCES.map((a) => Type.Literal(a)))),
+  audience: Type.Optional(OneOf(AUDIENCES)),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'Words to find in the title, administration or ministry, ignoring case and accents.' })),
-  sort: Type.Optional(Type.Union(SORTS.map((s) => Type.Literal(s)), { default: 'volume' })),
-  dir: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
+  sort: Type.Optional(OneOf(SORTS, { default: 'volume' })),
+  dir: Type.Optional(OneOf(['asc', 'desc'], { default: 'desc' })),
 };
 
 export const authErrors = {

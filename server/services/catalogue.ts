@@ -67,6 +67,13 @@ export function ministryExists(db: Db, slug: string): boolean {
   return countWhere(db, ministries, eq(ministries.slug, slug)) > 0;
 }
 
+/** What is wrong with a view's group filters: an unknown ministry or administration is a 404, like an unknown edition. */
+export function unknownGroup(db: Db, filters: { ministry?: string; administration?: string }): string | null {
+  if (filters.ministry && !ministryExists(db, filters.ministry)) return `unknown ministry "${filters.ministry}"`;
+  if (filters.administration && !administrationExists(db, filters.administration)) return `unknown administration "${filters.administration}"`;
+  return null;
+}
+
 export function administrationExists(db: Db, slug: string): boolean {
   return countWhere(db, administrations, eq(administrations.slug, slug)) > 0;
 }

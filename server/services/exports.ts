@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Db } from '../../db/client.ts';
-import type { Methodology } from '../../methodology/index.ts';
+import { publishedScore, type Methodology } from '../../methodology/index.ts';
 import type { EditionRow, EditionTable } from './editions.ts';
 
 // CSV exports: stable columns described by a data dictionary (versioned with the methodology),
@@ -139,6 +139,7 @@ export function* longRowsOfHistory(db: Db, ministry?: string): Generator<unknown
   for (const edition of published) {
     for (const row of statement.iterate(edition.id, ministry ?? null, ministry ?? null) as Iterable<unknown[]>) {
       if (row[8] !== null) row[8] = row[8] === 1;
+      row[6] = publishedScore(row[4] as string, row[6] as number | string | null);
       yield [edition.slug, ...row];
     }
   }

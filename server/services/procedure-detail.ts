@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { declarations, editions, editionScores, observations } from '../../db/schema/index.ts';
+import { publishedScore } from '../../methodology/index.ts';
 import { scoreColumns } from './editions.ts';
 
 /** A procedure's scores in every published edition, oldest first. */
@@ -18,7 +19,7 @@ export function procedureHistory(db: Db, procedureId: number) {
   const byEdition = new Map<string, Record<string, unknown>>();
   for (const { edition, criterion, valueNum, valueText, ...score } of rows) {
     const scores = byEdition.get(edition) ?? {};
-    scores[criterion] = { ...score, value: valueNum ?? valueText };
+    scores[criterion] = { ...score, value: publishedScore(criterion, valueNum ?? valueText) };
     byEdition.set(edition, scores);
   }
   return [...byEdition].map(([edition, scores]) => ({ edition, scores }));

@@ -20,6 +20,9 @@ const pages: [string, string, RegExp, RegExp][] = [
   ['/methodologie', 'methodologie', /^Méthodologie/, /^Méthodologie — /],
   ['/donnees', 'donnees', /^Données ouvertes et API/, /^Données ouvertes et API — /],
   ['/accessibilite', 'accessibilite', /^Déclaration d'accessibilité/, /^Déclaration d'accessibilité — /],
+  ['/mentions-legales', 'mentions-legales', /^Mentions légales/, /^Mentions légales — /],
+  ['/donnees-personnelles', 'donnees-personnelles', /^Données personnelles et cookies/, /^Données personnelles — /],
+  ['/contact', 'contact', /^Contact/, /^Contact — /],
   ['/une/page/inconnue', '404', /^Page introuvable/, /^Page introuvable — /],
   ['/demarches/99999', 'fiche-404', /^Démarche introuvable/, /^Démarche introuvable — /],
 ];

@@ -13,6 +13,8 @@ export const EXPIRED_STATEMENT = { procedureId: 102, rate: 88, date: '2022-03-14
  * Two published editions (2026-T2, 2026-T3) over the demo catalogue, from observations with a
  * known pattern: the procedure id decides each value, and a few improve in 2026-T3.
  */
+const CRITERIA_SEEDED = 7;
+
 export function seedTwoEditions(db: Db): void {
   const ids = db.select({ id: procedures.id }).from(procedures).all().map((p) => p.id);
   const quarters = [
@@ -26,8 +28,11 @@ export function seedTwoEditions(db: Db): void {
       { criterion: 'mobile', valueText: id % 4 === 0 ? 'Non' : 'Oui' },
       { criterion: 'handicap', valueNum: (id * 7) % 101 },
       { criterion: 'satisfaction', valueNum: 4 + (id % 60) / 10, answers: id % 9 === 0 ? 40 : 500 },
+      // Survey means with many decimals, some on too few answers: the published figure is rounded once, or not published.
+      { criterion: 'help_efficient', valueNum: 5 + (id % 47) / 13, answers: id % 4 === 0 ? 12 : 300 },
+      { criterion: 'help_reachable', valueNum: 60 + (id % 37) * 1.0137, answers: id % 6 === 0 ? 0 : 250 },
     ]).map((r, i) => ({
-      procedureId: ids[Math.floor(i / 5)]!,
+      procedureId: ids[Math.floor(i / CRITERIA_SEEDED)]!,
       criterion: r.criterion,
       observedAt: quarter.at,
       status: 'measured' as const,

@@ -90,7 +90,7 @@ describe('closeEdition', () => {
     expect(summary.coverage['online']).toBeCloseTo(2 / 3);
     expect(summary.coverage['auth']).toBeCloseTo(1 / 2);
     const edition = db.select().from(editions).where(eq(editions.slug, '2026-T3')).get()!;
-    expect(edition).toMatchObject({ status: 'draft', methodologyVersion: 1, periodStart: new Date('2026-07-01T00:00:00Z'), periodEnd: new Date('2026-10-01T00:00:00Z') });
+    expect(edition).toMatchObject({ status: 'draft', methodologyVersion: 2, periodStart: new Date('2026-07-01T00:00:00Z'), periodEnd: new Date('2026-10-01T00:00:00Z') });
   });
 
   it('records the change since the previous published edition', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criterionBySlug, levelOf, MethodologyError, methodologyV1, resolveValue } from '../../methodology/index.ts';
+import { criterionBySlug, levelOf, MethodologyError, methodologyV1, methodologyV2, resolveValue, roundHalfUp, sharePercent } from '../../methodology/index.ts';
 
 function criterion(slug: string) {
   const c = criterionBySlug(methodologyV1, slug);
@@ -207,5 +207,48 @@ describe('the accessibility statement rule (handicap)', () => {
 
   it('ignores a flag on a criterion that has no flag rule', () => {
     expect(resolveValue(criterion('online'), { state: 'measured', value: 'Non', reason: 'no_call_to_action' })).toMatchObject({ level: 'Non', reason: null });
+  });
+});
+
+describe('methodology v2', () => {
+  const v2 = (slug: string) => criterionBySlug(methodologyV2, slug)!;
+
+  it('asks 100 answers of every survey-based criterion, stated once, and publishes no value below', () => {
+    expect(methodologyV2.surveyMinAnswers).toBe(100);
+    const survey = methodologyV2.criteria.filter((c) => c.sources.includes('survey')).map((c) => [c.slug, c.minAnswers]);
+    expect(survey).toEqual([['satisfaction', 100], ['simplicity', 100], ['help_reachable', 100], ['help_efficient', 100]]);
+    for (const slug of ['help_reachable', 'help_efficient']) {
+      expect(resolveValue(v2(slug), { state: 'measured', value: 9.2, answers: 3 })).toEqual({ state: 'unmeasurable', value: null, level: null, goal: null, reason: 'insufficient_answers' });
+      expect(resolveValue(v2(slug), { state: 'measured', value: 9.2, answers: 0 })).toMatchObject({ state: 'unmeasurable', value: null });
+      expect(resolveValue(v2(slug), { state: 'measured', value: 9.2, answers: 100 })).toMatchObject({ state: 'measured', value: 9.2 });
+    }
+    // v1's gap, kept for the editions built with it.
+    expect(resolveValue(criterionBySlug(methodologyV1, 'help_efficient')!, { state: 'measured', value: 9.2, answers: 3 })).toMatchObject({ state: 'measured' });
+  });
+
+  it('rounds half up to the published precision before reading the level', () => {
+    const cases: [string, number, number, string][] = [
+      ['satisfaction', 7.96, 8, 'Bonne'],
+      ['satisfaction', 7.949, 7.9, 'Moyenne'],
+      ['satisfaction', 7.25, 7.3, 'Moyenne'],
+      ['uptime', 99.95, 100, 'Excellente'],
+      ['uptime', 99.849, 99.8, 'Correcte'],
+      ['help_reachable', 84.95, 85, 'Bonne'],
+      ['handicap', 99.96, 100, 'Oui'],
+      ['performance', 399.5, 400, 'Moyen'],
+      ['performance', 399.4, 399, 'Rapide'],
+    ];
+    for (const [slug, raw, value, level] of cases) {
+      expect(resolveValue(v2(slug), { state: 'measured', value: raw, answers: 500 }), `${slug} ${raw}`).toMatchObject({ value, level });
+    }
+    expect(resolveValue(criterionBySlug(methodologyV1, 'satisfaction')!, { state: 'measured', value: 7.96, answers: 500 })).toMatchObject({ value: 7.96, level: 'Moyenne' });
+  });
+});
+
+describe('roundHalfUp', () => {
+  it('rounds the decimal writing, halves away from zero', () => {
+    const cases: [number, number, number][] = [[1.005, 2, 1.01], [7.258, 1, 7.3], [7.25, 1, 7.3], [7.249, 1, 7.2], [-0.05, 1, -0.1], [-0.04, 1, 0], [79.45, 1, 79.5], [0.7945 * 100, 1, 79.5], [2.5, 0, 3], [1e-9, 1, 0]];
+    for (const [n, digits, expected] of cases) expect(roundHalfUp(n, digits), `${n} at ${digits}`).toBe(expected);
+    expect(sharePercent(0.7949)).toBe(79.5);
   });
 });

@@ -15,7 +15,7 @@ describe('GET /api/health', () => {
   it('answers ok with the catalogue size and the methodology version', async () => {
     const res = await app.inject('/api/health');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'ok', procedures: 250, methodologyVersion: 1, demo: true });
+    expect(res.json()).toMatchObject({ status: 'ok', procedures: 250, methodologyVersion: 2, demo: true });
   });
 });
 
@@ -25,7 +25,7 @@ describe('GET /api/criteria', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toMatch(/max-age/);
     const body = res.json();
-    expect(body.version).toBe(1);
+    expect(body.version).toBe(2);
     expect(body.groupTarget).toBe(0.8);
     expect(body.criteria).toHaveLength(methodologyV1.criteria.length);
     expect(body.criteria.find((c: { slug: string }) => c.slug === 'uptime').scale.levels[0]).toEqual({ label: 'Excellente', goal: true, min: 99.9 });
@@ -114,7 +114,7 @@ describe('the rest of the API', () => {
       '/api/admin/editions/{slug}/publish', '/api/admin/users', '/api/admin/users/{id}', '/api/me/procedures', '/api/me/procedures/{id}',
       '/api/me/procedures/{id}/declarations', '/api/me/procedures/{id}/declarations/{criterion}', '/api/me/procedures/{id}/rechecks',
       '/api/me/rechecks/{id}', '/api/me/watchlist/{id}', '/api/me/webhooks', '/api/me/webhooks/{id}', '/api/ministries/{slug}/alerts.atom',
-      '/api/session', '/api/session/password',
+      '/api/session', '/api/session/password', '/api/alerts.atom', '/api/site',
     ].sort());
     for (const [path, item] of Object.entries<Record<string, { responses: object; tags?: string[] }>>(doc.paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -145,5 +145,35 @@ describe('the rest of the API', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Erreur interne du serveur.' });
     await broken.close();
+  });
+});
+
+describe('what every public site has', () => {
+  it('says who publishes it and how to reach them', async () => {
+    const res = await app.inject('/api/site');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ publisher: expect.stringMatching(/démonstration/), contactEmail: 'contact@observatoire.invalid', publicUrl: 'http://127.0.0.1:3000' });
+  });
+
+  it('lists its public pages in a sitemap: every page, procedure and synthesis, none of the private spaces', async () => {
+    const res = await app.inject('/sitemap.xml');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/application\/xml/);
+    const locs = [...res.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!);
+    expect(locs).toContain('http://127.0.0.1:3000/');
+    expect(locs).toContain('http://127.0.0.1:3000/mentions-legales');
+    expect(locs).toContain('http://127.0.0.1:3000/demarches/102');
+    expect(locs).toContain('http://127.0.0.1:3000/syntheses/ministere/interieur');
+    expect(locs.filter((l) => l.includes('/demarches/'))).toHaveLength(250);
+    expect(locs.filter((l) => /espace|operateur|connexion|\/api\//.test(l))).toEqual([]);
+  });
+
+  it('has a robots.txt that keeps crawlers out of the private spaces and points to the sitemap', async () => {
+    const res = await app.inject('/robots.txt');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.body).toMatch(/^User-agent: \*$/m);
+    for (const path of ['/espace', '/operateur', '/api/']) expect(res.body).toContain(`Disallow: ${path}`);
+    expect(res.body).toContain('Sitemap: http://127.0.0.1:3000/sitemap.xml');
   });
 });

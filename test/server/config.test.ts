@@ -9,6 +9,8 @@ describe('loadConfig', () => {
       HOST: '127.0.0.1',
       OBSERVATOIRE_DEMO: 'auto',
       OBSERVATOIRE_PUBLIC_URL: 'http://127.0.0.1:3000',
+      OBSERVATOIRE_PUBLISHER: 'Observatoire de la qualité des démarches en ligne — instance de démonstration',
+      OBSERVATOIRE_CONTACT_EMAIL: 'contact@observatoire.invalid',
       OBSERVATOIRE_SURVEY_URL: 'http://jedonnemonavis.demarches.test/api/stats',
       OBSERVATOIRE_SCHEDULE: 'on',
       OBSERVATOIRE_RATE_LIMIT: 600,

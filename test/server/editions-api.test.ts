@@ -23,7 +23,7 @@ describe('GET /api/editions', () => {
     const res = await get('/api/editions');
     expect(res.statusCode).toBe(200);
     expect(res.json().items.map((e: { slug: string }) => e.slug)).toEqual(['2026-T3', '2026-T2']);
-    expect(res.json().items[0]).toMatchObject({ methodologyVersion: 1, periodStart: '2026-07-01T00:00:00.000Z', coverage: expect.objectContaining({ online: 1 }) });
+    expect(res.json().items[0]).toMatchObject({ methodologyVersion: 2, periodStart: '2026-07-01T00:00:00.000Z', coverage: expect.objectContaining({ online: 1 }) });
     expect(res.headers['cache-control']).toMatch(/max-age/);
   });
 
@@ -63,6 +63,13 @@ describe('GET /api/editions/:slug/procedures', () => {
     expect(search.items.map((p: { title: string }) => p.title)).toContain('Déclaration des revenus');
     const accents = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent('prime renov')}`)).json();
     expect(accents.items.map((p: { title: string }) => p.title)).toContain("Demande de MaPrimeRénov'");
+    // An unknown group is not an empty list: 404, like an unknown edition.
+    expect((await get('/api/editions/2026-T3/procedures?ministry=nope')).json()).toMatchObject({ statusCode: 404, message: 'unknown ministry "nope"' });
+    expect((await get('/api/editions/2026-T3/procedures?administration=nope')).statusCode).toBe(404);
+    // A bad sort says once which values are allowed.
+    const badSort = (await get('/api/editions/2026-T3/procedures?sort=prix')).json();
+    expect(badSort).toMatchObject({ statusCode: 400 });
+    expect(badSort.message).toBe(`querystring/sort must be one of: volume, title, ministry, administration, ${['online', 'satisfaction', 'handicap', 'dlnuf', 'auth', 'simplicity', 'help_reachable', 'help_efficient', 'uptime', 'performance', 'mobile', 'a11y_auto', 'usage'].join(', ')}`);
   });
 
   it('sorts on a criterion with not measured and not applicable last, in both directions', async () => {
@@ -185,7 +192,7 @@ describe('GET /api/procedures/:id', () => {
     const body = (await get('/api/procedures/102')).json();
     expect(body.editions.map((e: { edition: string }) => e.edition)).toEqual(['2026-T2', '2026-T3']);
     expect(body.editions[1].scores.online).toMatchObject({ status: 'measured', level: expect.any(String), source: 'crawl' });
-    expect(body.observations.latest.map((o: { criterion: string }) => o.criterion).sort()).toEqual(['auth', 'handicap', 'mobile', 'online', 'satisfaction']);
+    expect(body.observations.latest.map((o: { criterion: string }) => o.criterion).sort()).toEqual(['auth', 'handicap', 'help_efficient', 'help_reachable', 'mobile', 'online', 'satisfaction']);
     expect(body.observations.latest[0].evidence).toMatchObject({ url: 'http://x.test/', tool: 'test' });
   });
 });
@@ -247,16 +254,54 @@ describe('exports', () => {
     expect(body).toMatch(/;\d+,\d+;/);
   });
 
+  it('publishes no value for a cell not measured, no survey value on fewer than 100 answers, and every figure at its one precision', async () => {
+    const items: { id: number; scores: Record<string, { status: string; value: number | string | null }> }[] = [];
+    for (let offset = 0; offset < 250; offset += 100) items.push(...(await get(`/api/editions/latest/procedures?limit=100&offset=${offset}`)).json().items);
+    expect(items).toHaveLength(250);
+    const decimals = (n: number) => (String(n).split('.')[1] ?? '').length;
+    const precision: Record<string, number> = { satisfaction: 1, help_efficient: 1, help_reachable: 1, handicap: 1, uptime: 1, performance: 0 };
+    let unpublished = 0;
+    for (const item of items) {
+      for (const [criterion, cell] of Object.entries(item.scores)) {
+        if (cell.status !== 'measured') {
+          expect(cell.value, `#${item.id} ${criterion} ${cell.status}`).toBeNull();
+          unpublished++;
+        } else if (typeof cell.value === 'number' && precision[criterion] !== undefined) {
+          expect(decimals(cell.value), `#${item.id} ${criterion} ${cell.value}`).toBeLessThanOrEqual(precision[criterion]);
+        }
+      }
+      // The seed's survey counts: satisfaction 40 answers when id % 9 = 0, help 12 or 0 answers when id % 4 or id % 6 = 0.
+      expect(item.scores['satisfaction']!.status === 'measured').toBe(item.id % 9 !== 0);
+      expect(item.scores['help_efficient']!.status === 'measured').toBe(item.id % 4 !== 0);
+      expect(item.scores['help_reachable']!.status === 'measured').toBe(item.id % 6 !== 0);
+    }
+    expect(unpublished).toBeGreaterThan(100);
+    // The same in both CSV layouts: an empty value wherever the status is not "measured".
+    const wide = parse((await get('/api/editions/latest/export.csv')).body, { columns: true }) as Record<string, string>[];
+    for (const row of wide) {
+      for (const criterion of ['satisfaction', 'help_efficient', 'help_reachable', 'dlnuf', 'usage']) {
+        if (row[`${criterion}_status`] !== 'measured') expect(row[`${criterion}_value`], `${row['procedure_id']} ${criterion}`).toBe('');
+      }
+      if (row['help_efficient_value']) expect(decimals(Number(row['help_efficient_value']))).toBeLessThanOrEqual(1);
+    }
+    const long = parse((await get('/api/editions/latest/export.csv?format=long')).body, { columns: true }) as Record<string, string>[];
+    expect(long.filter((r) => r['status'] !== 'measured' && r['value'] !== '')).toEqual([]);
+    const history = parse((await get('/api/export/history.csv')).body, { columns: true }) as Record<string, string>[];
+    expect(history.filter((r) => r['status'] !== 'measured' && r['value'] !== '')).toEqual([]);
+    expect(history.filter((r) => r['criterion'] === 'help_efficient' && decimals(Number(r['value'])) > 1)).toEqual([]);
+  });
+
   it('answers bad export parameters with 400 or 404', async () => {
     expect((await get('/api/editions/2026-T3/export.csv?format=xlsx')).statusCode).toBe(400);
     expect((await get('/api/editions/2026-T3/export.csv?ministry=nope')).statusCode).toBe(404);
     expect((await get('/api/editions/2020-T1/export.csv')).statusCode).toBe(404);
     expect((await get('/api/export/history.csv?sep=tab')).statusCode).toBe(400);
+    expect((await get('/api/editions/2026-T3/export.csv?administration=nope')).json().message).toBe('unknown administration "nope"');
   });
 
   it('describes the exports as a Frictionless data package', async () => {
     const pkg = (await get('/api/datapackage.json')).json();
-    expect(pkg).toMatchObject({ profile: 'tabular-data-package', version: '1.0.0' });
+    expect(pkg).toMatchObject({ profile: 'tabular-data-package', version: '2.0.0' });
     expect(pkg.resources.map((r: { name: string }) => r.name)).toEqual(['edition-wide', 'edition-long', 'history-long']);
   });
 });

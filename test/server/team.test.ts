@@ -152,5 +152,10 @@ describe('alerts', () => {
     expect(justice).toMatch(/Édition \d{4}-T\d publiée/);
     expect(justice).not.toContain('Authentification : FranceConnect → Non');
     expect((await app.inject('/api/ministries/nope/alerts.atom')).statusCode).toBe(404);
+    // The feed of all ministries has both.
+    const all = (await app.inject('/api/alerts.atom')).body;
+    expect(all).toContain('Authentification : FranceConnect → Non');
+    expect(all).toMatch(/Édition \d{4}-T\d publiée/);
+    expect(all).toContain('alertes, tous ministères');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudiences, formatVolume, formatWithUnit, levelRanges, meanCoverage, ministriesWithAdministrations, quarterLabel } from '../../web/src/lib/format.ts';
+import { formatAudiences, formatDate, formatPeriod, formatVolume, formatWithUnit, levelRanges, meanCoverage, ministriesWithAdministrations, quarterLabel } from '../../web/src/lib/format.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 
 describe('formatVolume', () => {
@@ -19,12 +19,14 @@ describe('formatVolume', () => {
 
 describe('formatWithUnit', () => {
   it.each([
-    [99.95, 'percent', '99,95\u202f%'],
-    [99.999, 'percent', '99,99\u202f%'],
+    [99.95, 'percent', '100\u202f%'],
+    [99.94, 'percent', '99,9\u202f%'],
+    [79.45, 'percent', '79,5\u202f%'],
     [100, 'percent', '100\u202f%'],
     [63.5, 'percent', '63,5\u202f%'],
-    [8.25, 'score10', '8,2/10'],
-    [7.98, 'score10', '7,9/10'],
+    [8.25, 'score10', '8,3/10'],
+    [7.98, 'score10', '8/10'],
+    [7.258, 'score10', '7,3/10'],
     [1234, 'ms', '1\u202f234\u00a0ms'],
     [1, 'items', '1 donnée'],
     [3, 'items', '3 données'],
@@ -89,5 +91,13 @@ describe('quarterLabel and meanCoverage', () => {
   it('averages the coverage of measured criteria, ignoring those without any', () => {
     expect(meanCoverage({ a: 1, b: 0.5, c: null })).toBe(75);
     expect(meanCoverage({ a: null })).toBeNull();
+  });
+});
+
+describe('dates', () => {
+  it('writes the first of the month as "1er", other days as numbers', () => {
+    expect(formatDate('2026-07-01T00:00:00Z')).toBe('1er juillet 2026');
+    expect(formatDate('2022-03-14T00:00:00Z')).toBe('14 mars 2022');
+    expect(formatPeriod('2026-07-01T00:00:00Z', '2026-10-01T00:00:00Z')).toBe('du 1er juillet 2026 au 30 septembre 2026');
   });
 });

@@ -15,6 +15,7 @@ describe('badges: colour and words', () => {
     ['online', cell({ level: 'Démarche proactive', goal: true }), 'success', 'Démarche proactive'],
     ['mobile', cell({ level: 'Non', goal: false }), 'error', 'Non'],
     ['performance', cell({ level: 'Moyen', goal: false, value: 512 }), 'warning', 'Moyen'],
+    ['usage', cell({ value: 64.25 }), 'info', '64,3\u202f%'],
     ['usage', cell({ value: 64 }), 'info', '64\u202f%'],
     ['auth', cell({ status: 'not_applicable' }), 'neutral', 'Non applicable'],
     ['satisfaction', cell({ status: 'unmeasurable', reason: 'insufficient_answers' }), 'neutral', 'Avis insuffisants'],
@@ -22,6 +23,15 @@ describe('badges: colour and words', () => {
   ] as const)('%s %o reads as %s "%s"', (slug, score, expectedTone, text) => {
     expect(tone(score, c(slug))).toBe(expectedTone);
     expect(badgeText(score, c(slug))).toBe(text);
+  });
+
+  it('gives the figure with its level where asked, the level alone for a label, the figure alone without levels', () => {
+    expect(badgeText(cell({ value: 8.24, level: 'Bonne', goal: true }), c('satisfaction'), true)).toBe('8,2/10 · Bonne');
+    expect(badgeText(cell({ value: 74, level: 'Partiel', goal: false }), c('handicap'), true)).toBe('74\u202f% · Partiel');
+    expect(badgeText(cell({ value: 'Oui', level: 'Oui', goal: true }), c('online'), true)).toBe('Oui');
+    expect(badgeText(cell({ value: null, level: 'Partiel', goal: false, reason: 'level_from_state' }), c('handicap'), true)).toBe('Partiel');
+    expect(badgeText(cell({ value: 64, level: null }), c('usage'), true)).toBe('64\u202f%');
+    expect(badgeText(cell({ status: 'unmeasurable', reason: 'insufficient_answers' }), c('help_efficient'), true)).toBe('Avis insuffisants');
   });
 
   it('says why a value is missing in words, and keeps an unknown reason as is', () => {
@@ -33,11 +43,13 @@ describe('badges: colour and words', () => {
 
 describe('shares and trends', () => {
   it.each([
-    [0.7999, '79,9\u202f%'],
+    [0.7999, '80\u202f%'],
+    [0.7949, '79,5\u202f%'],
+    [0.7944, '79,4\u202f%'],
     [0.8, '80\u202f%'],
     [1, '100\u202f%'],
     [null, '—'],
-  ])('writes the share %s as "%s", truncated', (share, text) => {
+  ])('writes the share %s as "%s", rounded half up to the tenth', (share, text) => {
     expect(formatShare(share)).toBe(text);
   });
 

@@ -13,6 +13,7 @@ const criteria: FastifyPluginAsyncTypebox = async (fastify) => {
           200: Type.Object({
             version: Type.Integer(),
             groupTarget: Type.Number({ description: 'Share of measured procedures reaching the goal a group should reach.' }),
+            surveyMinAnswers: Type.Optional(Type.Integer({ description: 'Answers every survey-based value needs in a quarter (methodology v2 on).' })),
             criteria: Type.Array(Criterion),
           }),
           500: errorResponses[500],

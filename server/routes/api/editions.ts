@@ -10,8 +10,9 @@ import {
   type Edition,
 } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
+import { unknownGroup } from '../../services/catalogue.ts';
 import { sendAnswer } from './answer.ts';
-import { EditionSlug, EditionSummary, GroupSynthesisSchema, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
+import { EditionSlug, EditionSummary, GroupSynthesisSchema, OneOf, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
 
 
 function summary(e: Edition) {
@@ -125,6 +126,8 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      const unknown = unknownGroup(fastify.db, request.query);
+      if (unknown) return reply.notFound(unknown);
       const { limit = 50, offset = 0, ...query } = request.query;
       return sendCached(request, reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
         const rows = queryRows(editionTable(fastify.db, edition), query);
@@ -146,7 +149,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['editions'],
         summary: 'Syntheses by ministry or administration: share reaching the goal per criterion, coverage, trend',
         params: Type.Object({ slug: EditionSlug }),
-        querystring: Type.Object({ by: Type.Union([Type.Literal('ministry'), Type.Literal('administration')], { default: 'ministry' }) }, { additionalProperties: false }),
+        querystring: Type.Object({ by: OneOf(['ministry', 'administration'], { default: 'ministry' }) }, { additionalProperties: false }),
         response: { 200: Type.Object({ edition: Type.String(), by: Type.String(), target: Type.Number(), items: Type.Array(GroupSynthesisSchema) }), ...errorResponses },
       },
     },

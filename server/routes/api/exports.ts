@@ -1,13 +1,13 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentMethodology } from '../../../methodology/index.ts';
 import { editionTable, findPublishedEdition, queryRows } from '../../services/editions.ts';
-import { ministryExists } from '../../services/catalogue.ts';
+import { ministryExists, unknownGroup } from '../../services/catalogue.ts';
 import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
-import { EditionSlug, ProcedureFilters, errorResponses } from '../../schemas.ts';
+import { EditionSlug, OneOf, ProcedureFilters, errorResponses } from '../../schemas.ts';
 
 const Query = {
   ministry: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'Only this ministry.' })),
-  sep: Type.Optional(Type.Union([Type.Literal('comma'), Type.Literal('semicolon')], { default: 'comma', description: 'semicolon: ";", decimal comma and a BOM, for spreadsheets in French locales.' })),
+  sep: Type.Optional(OneOf(['comma', 'semicolon'], { default: 'comma', description: 'semicolon: ";", decimal comma and a BOM, for spreadsheets in French locales.' })),
 };
 const csvResponse = { 200: Type.String({ description: 'CSV (text/csv; charset=utf-8).' }), ...errorResponses };
 
@@ -20,7 +20,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'An edition as CSV: wide (one row per procedure) or long (procedure × criterion)',
         description: 'Takes the filters and sort of `/editions/{slug}/procedures`, so the dashboard exports the view the visitor sees. Without them: every procedure, largest yearly volume first.',
         params: Type.Object({ slug: EditionSlug }),
-        querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('wide'), Type.Literal('long')], { default: 'wide' })), ...Query, ...ProcedureFilters }, { additionalProperties: false }),
+        querystring: Type.Object({ format: Type.Optional(OneOf(['wide', 'long'], { default: 'wide' })), ...Query, ...ProcedureFilters }, { additionalProperties: false }),
         response: csvResponse,
       },
     },
@@ -29,7 +29,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { ministry } = filters;
       const edition = findPublishedEdition(fastify.db, request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
-      if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
+      const unknown = unknownGroup(fastify.db, filters);
+      if (unknown) return reply.notFound(unknown);
       const table = editionTable(fastify.db, edition);
       const rows = queryRows(table, filters);
       const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, rows), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, rows), { sep });

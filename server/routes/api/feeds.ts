@@ -1,14 +1,39 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { desc, eq, isNull, or } from 'drizzle-orm';
 import { Feed } from 'feed';
+import type { FastifyReply } from 'fastify';
 import { alerts, ministries } from '../../../db/schema/index.ts';
 import { errorResponses } from '../../schemas.ts';
 
 export const FEED_ENTRIES = 50;
 
-// Public Atom feeds, one per ministry: its procedures' regressions and every publication.
+// Public Atom feeds: one for all ministries, one per ministry (its procedures' regressions), each with every publication.
 
 const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  const base = () => fastify.authOptions.publicUrl.replace(/\/+$/, '');
+
+  fastify.get(
+    '/alerts.atom',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Every alert as an Atom feed: regressions the crawler measured on any procedure, editions published',
+        produces: ['application/atom+xml'],
+        response: { 200: Type.String({ description: 'Atom 1.0' }), ...errorResponses },
+      },
+    },
+    async (_request, reply) => {
+      const rows = fastify.db.select().from(alerts).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(FEED_ENTRIES).all();
+      const self = `${base()}/api/alerts.atom`;
+      return sendFeed(reply, base(), rows, {
+        title: 'Observatoire des démarches en ligne — alertes, tous ministères',
+        description: 'Reculs mesurés sur les démarches de tous les ministères ; éditions publiées.',
+        self,
+        link: `${base()}/syntheses`,
+      });
+    },
+  );
+
   fastify.get(
     '/ministries/:slug/alerts.atom',
     {
@@ -30,37 +55,46 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         .orderBy(desc(alerts.createdAt), desc(alerts.id))
         .limit(FEED_ENTRIES)
         .all();
-      const base = fastify.authOptions.publicUrl.replace(/\/+$/, '');
-      const self = `${base}/api/ministries/${ministry.slug}/alerts.atom`;
-      const feed = new Feed({
+      return sendFeed(reply, base(), rows, {
         title: `Observatoire des démarches en ligne — alertes : ${ministry.name}`,
         description: `Reculs mesurés sur les démarches relevant de : ${ministry.name} ; éditions publiées.`,
-        id: self,
-        link: `${base}/syntheses/ministere/${ministry.slug}`,
-        language: 'fr',
-        updated: rows[0]?.createdAt ?? new Date(0),
-        feedLinks: { atom: self },
-        copyright: 'Licence Ouverte 2.0',
-        generator: 'Observatoire',
+        self: `${base()}/api/ministries/${ministry.slug}/alerts.atom`,
+        link: `${base()}/syntheses/ministere/${ministry.slug}`,
       });
-      for (const a of rows) {
-        feed.addItem({
-          title: a.payload.title,
-          id: `${base}/alerts/${a.id}`,
-          link: base + a.payload.url,
-          description: a.payload.summary,
-          content: a.payload.regressions
-            ? `<ul>${a.payload.regressions.map((r) => `<li>${escapeXml(r.label)} : ${escapeXml(r.before ?? '—')} → ${escapeXml(r.after ?? '—')}</li>`).join('')}</ul>`
-            : escapeXml(a.payload.summary),
-          date: a.createdAt,
-          category: [{ name: a.kind === 'regression' ? 'recul' : 'publication' }],
-        });
-      }
-      reply.header('cache-control', 'public, max-age=300');
-      return reply.type('application/atom+xml; charset=utf-8').send(feed.atom1());
     },
   );
 };
+
+type Alert = typeof alerts.$inferSelect;
+
+function sendFeed(reply: FastifyReply, base: string, rows: Alert[], about: { title: string; description: string; self: string; link: string }) {
+  const feed = new Feed({
+    title: about.title,
+    description: about.description,
+    id: about.self,
+    link: about.link,
+    language: 'fr',
+    updated: rows[0]?.createdAt ?? new Date(0),
+    feedLinks: { atom: about.self },
+    copyright: 'Licence Ouverte 2.0',
+    generator: 'Observatoire',
+  });
+  for (const a of rows) {
+    feed.addItem({
+      title: a.payload.title,
+      id: `${base}/alerts/${a.id}`,
+      link: base + a.payload.url,
+      description: a.payload.summary,
+      content: a.payload.regressions
+        ? `<ul>${a.payload.regressions.map((r) => `<li>${escapeXml(r.label)} : ${escapeXml(r.before ?? '—')} → ${escapeXml(r.after ?? '—')}</li>`).join('')}</ul>`
+        : escapeXml(a.payload.summary),
+      date: a.createdAt,
+      category: [{ name: a.kind === 'regression' ? 'recul' : 'publication' }],
+    });
+  }
+  reply.header('cache-control', 'public, max-age=300');
+  return reply.type('application/atom+xml; charset=utf-8').send(feed.atom1());
+}
 
 function escapeXml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

@@ -71,6 +71,15 @@ const query = (params: Record<string, string | number | undefined>): string => {
 
 export const getCriteria = (): Promise<CriteriaAnswer> => getJson('/api/criteria');
 
+export interface SiteInfo {
+  publisher: string;
+  contactEmail: string;
+  publicUrl: string;
+}
+
+/** Who publishes the observatory and how to reach them (legal pages, contact). */
+export const getSite = (): Promise<SiteInfo> => getJson('/api/site');
+
 export const getEditions = (): Promise<{ items: EditionSummary[] }> => getJson('/api/editions');
 
 export const getEdition = (slug: string): Promise<EditionDetail> => getJson(`/api/editions/${encodeURIComponent(slug)}`);

@@ -1,6 +1,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Band, ChartModel } from '../charts/types.ts';
-import { formatWithUnit, shortQuarter } from './format.ts';
+import { SHARE_PRECISION, sharePercent } from '../../../methodology/rounding.ts';
+import { formatNumber, formatWithUnit, shortQuarter } from './format.ts';
 import { badgeText, flagText, formatShare, shortLabel, sourceLabel, tone, type Tone } from './scores.ts';
 import type { Criterion, GroupHistory, GroupScore, ScoreCell } from './types.ts';
 
@@ -124,7 +125,7 @@ export interface RadarSeries {
   scores: readonly GroupScore[];
 }
 
-const percent = (score: GroupScore | undefined): number | null => (score?.share === null || score?.share === undefined ? null : Math.round(score.share * 1000) / 10);
+const percent = (score: GroupScore | undefined): number | null => (score?.share === null || score?.share === undefined ? null : sharePercent(score.share));
 
 /**
  * Share reaching the goal per key criterion: the group, optionally a second one to compare, the
@@ -163,7 +164,7 @@ export function radarModel(criteria: readonly Criterion[], series: readonly Rada
       caption: "Part des démarches qui atteignent l'objectif, par critère",
       columns: ['Critère', ...series.map((s) => s.name), 'Cible'],
       rows: criteria.map((c, i) => [c.label, ...data.map((d) => d[i] ?? null), target * 100]),
-      format: (v) => `${v.toLocaleString('fr-FR')}\u202f%`,
+      format: (v) => `${formatNumber(v, SHARE_PRECISION)}\u202f%`,
     },
   };
 }
@@ -188,7 +189,7 @@ export function stackedLevelsModel(criterion: Criterion, history: GroupHistory):
         backgroundColor: colorOf(l.label, l.goal),
         data: history.editions.map((e) => {
           const s = scoresOf(e);
-          return s && s.measured > 0 ? Math.round((1000 * (s.levels[l.label] ?? 0)) / s.measured) / 10 : 0;
+          return s && s.measured > 0 ? sharePercent((s.levels[l.label] ?? 0) / s.measured) : 0;
         }),
       })),
     },

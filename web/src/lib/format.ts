@@ -1,13 +1,20 @@
+import { PRECISION, roundHalfUp } from '../../../methodology/rounding.ts';
 import type { Criterion, Named, Unit } from './types.ts';
 
 // Pure display helpers, tested with tables (test/web/format.test.ts).
 
-const integer = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
-const oneDecimal = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
-// Truncated, not rounded: 99.95 % availability must not read "100 %", nor 7.98/10 read "8/10",
-// levels the value did not reach.
-const percent = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2, roundingMode: 'trunc' });
-const score = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, roundingMode: 'trunc' });
+const byDigits = [0, 1, 2].map((d) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: d }));
+
+/**
+ * A number at `digits` decimals, French style ("79,5", "240 000"), rounded by the methodology's
+ * one rule (round half up): the same figure reads the same on every page, chart and export.
+ */
+export function formatNumber(n: number, digits: number): string {
+  return byDigits[digits]!.format(roundHalfUp(n, digits));
+}
+
+const integer = byDigits[0]!;
+const oneDecimal = byDigits[1]!;
 
 /** Yearly volumes as people say them: "41 millions", "1,5 million", "240 000". */
 export function formatVolume(n: number): string {
@@ -31,18 +38,19 @@ export function formatAudiences(audiences: readonly string[]): string {
 
 /** A number with its unit, in French typography (non-breaking spaces). */
 export function formatWithUnit(n: number, unit: Unit): string {
-  const v = oneDecimal.format(n);
+  const v = formatNumber(n, PRECISION[unit]);
+  const whole = roundHalfUp(n, PRECISION[unit]);
   switch (unit) {
     case 'percent':
-      return `${percent.format(n)}\u202f%`;
+      return `${v}\u202f%`;
     case 'score10':
-      return `${score.format(n)}/10`;
+      return `${v}/10`;
     case 'ms':
-      return `${integer.format(n)}\u00a0ms`;
+      return `${v}\u00a0ms`;
     case 'items':
-      return `${integer.format(n)} donnée${n >= 2 ? 's' : ''}`;
+      return `${v} donnée${whole >= 2 ? 's' : ''}`;
     case 'violations':
-      return `${integer.format(n)} violation${n >= 2 ? 's' : ''}`;
+      return `${v} violation${whole >= 2 ? 's' : ''}`;
     case 'label':
       return v;
   }
@@ -83,9 +91,12 @@ export function levelRanges(criterion: Criterion): { label: string; goal: boolea
 
 const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
+/** "1er juillet 2026", "14 mars 2022": French writes the first of the month as an ordinal. */
 export function formatDate(iso: string): string {
-  return longDate.format(new Date(iso));
+  return firstOfMonth(longDate.format(new Date(iso)));
 }
+
+const firstOfMonth = (text: string): string => text.replace(/^1 /, '1er ');
 
 /** "2026-T3" → "3e trimestre 2026". */
 export function quarterLabel(slug: string): string {
@@ -109,7 +120,7 @@ export function shortQuarter(slug: string): string {
 const hourMinute = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
 
 export function formatDateTime(iso: string): string {
-  return hourMinute.format(new Date(iso));
+  return firstOfMonth(hourMinute.format(new Date(iso)));
 }
 
 /** The last day of a period whose end is exclusive: "du 1er juillet au 30 septembre 2026". */

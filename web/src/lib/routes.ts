@@ -12,6 +12,9 @@ export type Route =
   | { name: 'methodologie' }
   | { name: 'donnees' }
   | { name: 'accessibilite' }
+  | { name: 'mentionsLegales' }
+  | { name: 'donneesPersonnelles' }
+  | { name: 'contact' }
   | { name: 'connexion' }
   | { name: 'espace' }
   | { name: 'espaceDemarche'; id: number }
@@ -27,6 +30,9 @@ const STATIC: Record<string, Route['name']> = {
   '/methodologie': 'methodologie',
   '/donnees': 'donnees',
   '/accessibilite': 'accessibilite',
+  '/mentions-legales': 'mentionsLegales',
+  '/donnees-personnelles': 'donneesPersonnelles',
+  '/contact': 'contact',
   '/connexion': 'connexion',
   '/espace': 'espace',
   '/espace/compte': 'compte',

@@ -1,4 +1,5 @@
-import { formatWithUnit } from './format.ts';
+import { SHARE_PRECISION, roundHalfUp, sharePercent } from '../../../methodology/rounding.ts';
+import { formatNumber, formatWithUnit } from './format.ts';
 import type { CellView, Change, Criterion, ScoreCell, Source } from './types.ts';
 
 // How a score reads on screen: its badge (colour *and* words), its source, why it is missing.
@@ -45,10 +46,15 @@ export function badgeClass(t: Tone, small = true): string {
   return `fr-badge fr-badge--no-icon obs-badge${small ? ' fr-badge--sm' : ''}${t === 'neutral' ? '' : ` fr-badge--${t}`}`;
 }
 
-export function badgeText(cell: CellView | undefined, criterion: Criterion): string {
+/**
+ * A badge's words: the level, or with `withValue` the figure and its level ("8,2/10 · Bonne",
+ * "74 % · Partiel") — a label value is its own level ("Oui"), a value without a level table is
+ * the figure alone ("64 %").
+ */
+export function badgeText(cell: CellView | undefined, criterion: Criterion, withValue = false): string {
   if (!cell || cell.status === 'unmeasurable') return cell?.reason === 'insufficient_answers' ? "Avis insuffisants" : 'Non mesurable';
   if (cell.status === 'not_applicable') return 'Non applicable';
-  if (cell.level) return cell.level;
+  if (cell.level) return withValue && typeof cell.value === 'number' ? `${formatValue(cell, criterion)} · ${cell.level}` : cell.level;
   return formatValue(cell, criterion);
 }
 
@@ -112,17 +118,17 @@ export function flagText(cell: Pick<CellView, 'status' | 'reason'> | undefined):
   return FLAGS[cell.reason] ?? reasonLabel(cell.reason);
 }
 
-/** "74 %" from a share in [0, 1]; truncated, like every threshold, so 79.9 % never reads 80 %. */
+/** "79,5 %" from a share in [0, 1], by the methodology's one rounding (what charts and exports show too). */
 export function formatShare(share: number | null): string {
   if (share === null) return '—';
-  return `${Math.trunc(share * 1000) / 10}`.replace('.', ',') + '\u202f%';
+  return `${formatNumber(sharePercent(share), SHARE_PRECISION)}\u202f%`;
 }
 
 /** "+2,2 points", "−1 point", "stable" for a difference of shares. */
 export function formatTrend(trend: number | null | undefined): string {
   if (trend === null || trend === undefined) return 'pas de comparaison';
-  const points = Math.round(trend * 1000) / 10;
+  const points = roundHalfUp(trend * 100, SHARE_PRECISION);
   if (points === 0) return 'stable';
-  const n = Math.abs(points).toString().replace('.', ',');
+  const n = formatNumber(Math.abs(points), SHARE_PRECISION);
   return `${points > 0 ? '+' : '−'}${n} point${Math.abs(points) >= 2 ? 's' : ''}`;
 }

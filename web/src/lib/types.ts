@@ -28,6 +28,7 @@ export interface ProcedureItem extends ProcedureIdentity {
 export interface CriteriaAnswer {
   version: number;
   groupTarget: number;
+  surveyMinAnswers?: number;
   criteria: Criterion[];
 }
 

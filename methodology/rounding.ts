@@ -1,0 +1,35 @@
+import type { Unit } from './types.ts';
+
+// The one rounding of every figure the public reads: the edition stores values at this precision
+// (and levels are read from the stored value), the dashboard, its charts, the CSV exports and the
+// feeds show them with it. Nothing else rounds or truncates a published figure.
+
+/** Decimals a published value keeps, per unit. */
+export const PRECISION: Readonly<Record<Unit, number>> = { percent: 1, score10: 1, ms: 0, items: 0, violations: 0, label: 0 };
+
+/** Decimals of a share of procedures, as a percentage (79,5 %), and of a difference of shares, in points. */
+export const SHARE_PRECISION = 1;
+
+/**
+ * Rounds to the nearest at `digits` decimals, a half going away from zero (0,05 → 0,1 ;
+ * −0,05 → −0,1), on the number as written in decimal: 1.005 becomes 1.01, not 1.00 as a binary
+ * `Math.round(1.005 * 100)` gives.
+ */
+export function roundHalfUp(n: number, digits: number): number {
+  if (!Number.isFinite(n)) return n;
+  // 15 significant digits drop the binary noise of a computation (0.7945 * 100 = 79.44999…).
+  const magnitude = Number(Math.abs(n).toPrecision(15));
+  const written = String(magnitude);
+  const rounded = written.includes('e') ? Math.round(magnitude * 10 ** digits) / 10 ** digits : Number(`${Math.round(Number(`${written}e${digits}`))}e-${digits}`);
+  return n < 0 && rounded !== 0 ? -rounded : rounded;
+}
+
+/** A measured value as published: numbers at their unit's precision, labels unchanged. */
+export function publishedValue<T extends number | string | null>(unit: Unit, value: T): T {
+  return (typeof value === 'number' ? roundHalfUp(value, PRECISION[unit]) : value) as T;
+}
+
+/** A share in [0, 1] as the published percentage: 0.7949 → 79.5. */
+export function sharePercent(share: number): number {
+  return roundHalfUp(share * 100, SHARE_PRECISION);
+}
