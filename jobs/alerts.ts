@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology, safeResolve, type ResolvedValue } from '../methodology/index.ts';
+import { criterionBySlug, currentMethodology, formatFigure, safeResolve, type ResolvedValue, type Unit } from '../methodology/index.ts';
 import { changeSince } from './editions/change.ts';
 
 // Alerts: a regression found by a crawl, an edition published. Each is written in the
@@ -26,8 +26,9 @@ function resolved(criterionSlug: string, o: { status: string; value: number | st
   return r.state === 'measured' ? r : null;
 }
 
-function levelWords(r: ResolvedValue): string | null {
-  return r.level ?? (r.value === null ? null : String(r.value));
+/** A value as the feed says it: its level, or for a criterion without levels its figure ("64 %"), by the one rounding. */
+function levelWords(r: ResolvedValue, unit: Unit): string | null {
+  return r.level ?? (r.value === null ? null : typeof r.value === 'number' ? formatFigure(r.value, unit) : r.value);
 }
 
 /**
@@ -50,7 +51,7 @@ export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObs
     const before = resolved(o.criterion, { status: previous.status, value: previous.valueNum ?? previous.valueText, answers: previous.answers, reason: previous.reason });
     if (!before) continue;
     const criterion = criterionBySlug(currentMethodology, o.criterion)!;
-    if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before), after: levelWords(after) });
+    if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before, criterion.unit), after: levelWords(after, criterion.unit) });
   }
   if (regressions.length === 0) return null;
   const p = tx

@@ -29,6 +29,33 @@ export function publishedValue<T extends number | string | null>(unit: Unit, val
   return (typeof value === 'number' ? roundHalfUp(value, PRECISION[unit]) : value) as T;
 }
 
+const byDigits = [0, 1, 2].map((d) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: d }));
+
+/** A number at `digits` decimals, French style ("79,5", "240 000"), by the one rounding. */
+export function formatNumber(n: number, digits: number): string {
+  return byDigits[digits]!.format(roundHalfUp(n, digits));
+}
+
+/** A figure with its unit as the public reads it, in French typography: "79,5 %", "7,3/10", "412 ms", "3 données". */
+export function formatFigure(n: number, unit: Unit): string {
+  const v = formatNumber(n, PRECISION[unit]);
+  const plural = roundHalfUp(n, PRECISION[unit]) >= 2 ? 's' : '';
+  switch (unit) {
+    case 'percent':
+      return `${v}\u202f%`;
+    case 'score10':
+      return `${v}/10`;
+    case 'ms':
+      return `${v}\u00a0ms`;
+    case 'items':
+      return `${v} donnée${plural}`;
+    case 'violations':
+      return `${v} violation${plural}`;
+    case 'label':
+      return v;
+  }
+}
+
 /** A share in [0, 1] as the published percentage: 0.7949 → 79.5. */
 export function sharePercent(share: number): number {
   return roundHalfUp(share * 100, SHARE_PRECISION);

@@ -1,28 +1,19 @@
-import { PRECISION, roundHalfUp } from '../../../methodology/rounding.ts';
+import { formatFigure, formatNumber } from '../../../methodology/rounding.ts';
 import type { Criterion, Named, Unit } from './types.ts';
 
-// Pure display helpers, tested with tables (test/web/format.test.ts).
+// Pure display helpers, tested with tables (test/web/format.test.ts). Figures go through the
+// methodology's one rounding (round half up): the same figure reads the same on every page,
+// chart, export and feed.
 
-const byDigits = [0, 1, 2].map((d) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: d }));
-
-/**
- * A number at `digits` decimals, French style ("79,5", "240 000"), rounded by the methodology's
- * one rule (round half up): the same figure reads the same on every page, chart and export.
- */
-export function formatNumber(n: number, digits: number): string {
-  return byDigits[digits]!.format(roundHalfUp(n, digits));
-}
-
-const integer = byDigits[0]!;
-const oneDecimal = byDigits[1]!;
+export { formatNumber };
 
 /** Yearly volumes as people say them: "41 millions", "1,5 million", "240 000". */
 export function formatVolume(n: number): string {
   if (n >= 1_000_000) {
     const millions = n / 1_000_000;
-    return `${oneDecimal.format(millions)} million${millions >= 2 ? 's' : ''}`;
+    return `${formatNumber(millions, 1)} million${millions >= 2 ? 's' : ''}`;
   }
-  return integer.format(n);
+  return formatNumber(n, 0);
 }
 
 const AUDIENCE_LABELS: Record<string, string> = {
@@ -38,22 +29,7 @@ export function formatAudiences(audiences: readonly string[]): string {
 
 /** A number with its unit, in French typography (non-breaking spaces). */
 export function formatWithUnit(n: number, unit: Unit): string {
-  const v = formatNumber(n, PRECISION[unit]);
-  const whole = roundHalfUp(n, PRECISION[unit]);
-  switch (unit) {
-    case 'percent':
-      return `${v}\u202f%`;
-    case 'score10':
-      return `${v}/10`;
-    case 'ms':
-      return `${v}\u00a0ms`;
-    case 'items':
-      return `${v} donnée${whole >= 2 ? 's' : ''}`;
-    case 'violations':
-      return `${v} violation${whole >= 2 ? 's' : ''}`;
-    case 'label':
-      return v;
-  }
+  return formatFigure(n, unit);
 }
 
 /** The range of values each level of a criterion covers, for the methodology table. */
