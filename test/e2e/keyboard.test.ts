@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+import { expectNoAxeViolations, location, useDashboard, withPage } from '../helpers/dashboard.ts';
 
 // Keyboard alone: skip links, the menu, the table's filters and sort, the charts' alternatives.
 
@@ -70,6 +70,26 @@ describe('keyboard use', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => location(page)).toMatch(/^\/demarches\/\d+$/);
       await expect.poll(() => focused(page)).toBe(`H1:${title}`);
+    });
+  });
+
+  it('opens a column’s definition from its header with the keyboard, and closes it with Escape', async () => {
+    await withPage(dashboard, '/demarches', 1280, async (page) => {
+      await page.locator('main tbody tr').first().waitFor();
+      await page.getByLabel('Ministère', { exact: true }).focus();
+      await tabTo(page, /^\?Définition : Satisfaction usagers$/);
+      await page.keyboard.press('Enter');
+      const definition = page.locator('main thead details[open]');
+      await expect.poll(() => definition.count()).toBe(1);
+      const panel = definition.locator('.obs-def__panel');
+      expect(await panel.isVisible()).toBe(true);
+      expect(await panel.textContent()).toMatch(/Note moyenne sur 10/);
+      expect(await panel.locator('li').allTextContents()).toEqual(['Bonne : ≥ 8/10 (objectif)', 'Moyenne : ≥ 5/10', 'Faible : < 5/10']);
+      expect(await panel.textContent()).toMatch(/Source : enquête, déclaré/);
+      await expectNoAxeViolations(page);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => definition.count()).toBe(0);
+      expect(await focused(page)).toBe('SUMMARY:?Définition : Satisfaction usagers');
     });
   });
 

@@ -136,14 +136,22 @@ describe('the editions table', () => {
     await withPage(dashboard, '/demarches?ministere=interieur&tri=handicap&ordre=asc', 1280, async (page) => {
       await expect.poll(() => count(page)).toMatch(/^36/);
       const onScreen = await rowIds(page);
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Exporter en CSV/ }).click()]);
-      expect(download.suggestedFilename()).toBe('observatoire-2026-T3-wide-interieur.csv');
-      const file = join(dashboard.dir, download.suggestedFilename());
-      await download.saveAs(file);
-      const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
-      expect(rows.map((r) => Number(r['procedure_id']))).toEqual(onScreen);
-      expect(new Set(rows.map((r) => r['ministry']))).toEqual(new Set(["Ministère de l'Intérieur"]));
-      expect(rows[0]).toMatchObject({ edition: '2026-T3', online_source: 'crawl' });
+      // The French spreadsheet file first (";", decimal commas, BOM), the plain one second, each with its own name.
+      const links = page.locator('main a[download]');
+      expect((await links.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual([
+        'Exporter en CSV pour tableur les 36 démarches de cette vue (Excel, LibreOffice)',
+        'CSV standard des mêmes démarches (virgule, point décimal)',
+      ]);
+      for (const [name, expected, delimiter] of [[/^Exporter en CSV pour tableur/, 'observatoire-2026-T3-wide-interieur-tableur.csv', ';'], [/^CSV standard/, 'observatoire-2026-T3-wide-interieur.csv', ',']] as const) {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+        expect(download.suggestedFilename()).toBe(expected);
+        const file = join(dashboard.dir, download.suggestedFilename());
+        await download.saveAs(file);
+        const rows = parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), { columns: true, delimiter }) as Record<string, string>[];
+        expect(rows.map((r) => Number(r['procedure_id']))).toEqual(onScreen);
+        expect(new Set(rows.map((r) => r['ministry']))).toEqual(new Set(["Ministère de l'Intérieur"]));
+        expect(rows[0]).toMatchObject({ edition: '2026-T3', online_source: 'crawl' });
+      }
     });
   });
 

@@ -36,7 +36,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, rows), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, rows), { sep });
       // A view narrower than a ministry is named "selection": the file name cannot hold a search.
       const narrowed = filters.administration || filters.audience || filters.q;
-      const name = `observatoire-${edition.slug}-${format}${ministry ? `-${ministry}` : ''}${narrowed ? '-selection' : ''}`;
+      // The spreadsheet variant has a name of its own: both can sit side by side in a download folder.
+      const name = `observatoire-${edition.slug}-${format}${ministry ? `-${ministry}` : ''}${narrowed ? '-selection' : ''}${sep === 'semicolon' ? '-tableur' : ''}`;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.csv"`)
@@ -60,7 +61,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="observatoire-historique${ministry ? `-${ministry}` : ''}.csv"`)
+        .header('content-disposition', `attachment; filename="observatoire-historique${ministry ? `-${ministry}` : ''}${sep === 'semicolon' ? '-tableur' : ''}.csv"`)
         .send(csvStream(LONG_COLUMNS, longRowsOfHistory(fastify.db, ministry), { sep }));
     },
   );
