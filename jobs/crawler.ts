@@ -20,6 +20,12 @@ export interface CrawlerOptions {
   maxBytes?: number;
   retries?: number;
   browserConcurrency?: number;
+  /**
+   * The time robots.txt answers are kept by (RFC 9309: a day; a failure an hour). The demo, which
+   * probes a quarter in seconds, gives its simulated time: a robots.txt read that failed once must
+   * not fail every probe of the quarter.
+   */
+  clock?: () => number;
   /** Connections kept open per site (2 by default, a polite crawler's); the demo's overlapping probe rounds need one per round. */
   connectionsPerHost?: number;
   /** Use this running Chromium (its own --host-resolver-rules must route the demo hosts) instead of launching one. */
@@ -62,7 +68,7 @@ export class Crawler {
       maxBytes: options.maxBytes,
       retries: options.retries ?? 1,
     };
-    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME);
+    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME, undefined, options.clock);
     this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? 200 });
   }
 

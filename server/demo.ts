@@ -33,6 +33,12 @@ export const PROBE_ROUNDS_PER_QUARTER = 100;
  * flight beside a crawl, timed out 15 % of them).
  */
 export const PROBES_IN_FLIGHT = 1_250;
+/**
+ * And no more than five rounds together, whatever the number of sites: samples spread over the
+ * quarter's simulated time stay independent — a moment's stall, or a robots.txt read that failed
+ * (kept an hour of simulated time), costs a site a few samples, not its whole quarter.
+ */
+export const PROBE_ROUNDS_AT_ONCE = 5;
 export const BROWSER_QUARTERS = 2;
 /**
  * Quarters measured at the same time (lanes), each on its own universe: the browser quarters (the
@@ -188,14 +194,17 @@ async function measureQuarter(
   // A gentle crawl: it shares the process with the probes, whose timings it must not skew.
   const crawler = new Crawler({ contactUrl, demoPort: universe.port, browserConcurrency: 6, globalConcurrency: 12 });
   const sites = db.select({ id: procedures.id }).from(procedures).where(isNull(procedures.retiredAt)).all().length;
-  const atOnce = Math.max(1, Math.min(PROBE_ROUNDS_PER_QUARTER, Math.floor(PROBES_IN_FLIGHT / Math.max(1, sites))));
-  const prober = new Crawler({ contactUrl, demoPort: universe.port, connectionsPerHost: atOnce });
+  const atOnce = Math.max(1, Math.min(PROBE_ROUNDS_AT_ONCE, Math.floor(PROBES_IN_FLIGHT / Math.max(1, sites))));
+  // Probes keep robots.txt by simulated time, as rounds days apart would.
+  let simulated = quarter.start.getTime();
+  const prober = new Crawler({ contactUrl, demoPort: universe.port, connectionsPerHost: atOnce, clock: () => simulated });
   try {
     const span = quarter.end.getTime() - quarter.start.getTime();
     const rounds = Array.from({ length: PROBE_ROUNDS_PER_QUARTER }, (_, r) => new Date(quarter.start.getTime() + ((r + 0.5) * span) / PROBE_ROUNDS_PER_QUARTER));
     const probes = async () => {
       let done = 0;
       for (let r = 0; r < rounds.length; r += atOnce) {
+        simulated = rounds[r]!.getTime();
         await Promise.all(rounds.slice(r, r + atOnce).map((at) => probeRound(db, prober, { now: at }).then(() => progress('probing', ++done, rounds.length))));
       }
     };
