@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentMethodology } from '../../../methodology/index.ts';
 import { editionTable, findPublishedEdition, queryRows } from '../../services/editions.ts';
-import { ministryExists, unknownGroup } from '../../services/catalogue.ts';
+import { unknownGroup } from '../../services/catalogue.ts';
 import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
 import { EditionSlug, OneOf, ProcedureFilters, errorResponses } from '../../schemas.ts';
 
@@ -58,7 +58,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { ministry, sep = 'comma' } = request.query;
-      if (ministry && !ministryExists(fastify.db, ministry)) return reply.notFound(`unknown ministry "${ministry}"`);
+      const unknown = unknownGroup(fastify.db, { ministry });
+      if (unknown) return reply.notFound(unknown);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="observatoire-historique${ministry ? `-${ministry}` : ''}${sep === 'semicolon' ? '-tableur' : ''}.csv"`)

@@ -1,11 +1,5 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import {
-  administrationExists,
-  getProcedure,
-  listProcedures,
-  ministryExists,
-  type ProcedureListItem,
-} from '../../services/catalogue.ts';
+import { getProcedure, listProcedures, unknownGroup, type ProcedureListItem } from '../../services/catalogue.ts';
 import { latestObservations, procedureHistory, publishedDeclarations } from '../../services/procedure-detail.ts';
 import { Procedure, errorResponses } from '../../schemas.ts';
 
@@ -50,12 +44,8 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { ministry, administration, retired } = request.query;
-      if (ministry && !ministryExists(fastify.db, ministry)) {
-        return reply.notFound(`unknown ministry "${ministry}"`);
-      }
-      if (administration && !administrationExists(fastify.db, administration)) {
-        return reply.notFound(`unknown administration "${administration}"`);
-      }
+      const unknown = unknownGroup(fastify.db, { ministry, administration });
+      if (unknown) return reply.notFound(unknown);
       const items = listProcedures(fastify.db, { ministry, administration, includeRetired: retired }).map(toApi);
       return { total: items.length, items };
     },
