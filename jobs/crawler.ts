@@ -20,13 +20,7 @@ export interface CrawlerOptions {
   maxBytes?: number;
   retries?: number;
   browserConcurrency?: number;
-  /**
-   * The time robots.txt answers are kept by (RFC 9309: a day; a failure an hour). The demo, which
-   * probes a quarter in seconds, gives its simulated time: a robots.txt read that failed once must
-   * not fail every probe of the quarter.
-   */
-  clock?: () => number;
-  /** Connections kept open per site (2 by default, a polite crawler's); the demo's overlapping probe rounds need one per round. */
+  /** Connections kept open per site (2 by default, a polite crawler's); the demo's overlapping probe rounds need one per probe in flight. */
   connectionsPerHost?: number;
   /** Use this running Chromium (its own --host-resolver-rules must route the demo hosts) instead of launching one. */
   browserWsEndpoint?: string;
@@ -68,7 +62,7 @@ export class Crawler {
       maxBytes: options.maxBytes,
       retries: options.retries ?? 1,
     };
-    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME, undefined, options.clock);
+    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME);
     this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? 200 });
   }
 
@@ -86,16 +80,18 @@ export class Crawler {
   /**
    * A probe: one GET of a start URL, no retry, a short deadline (a page that takes longer fails
    * its users too). It skips the per-host pause (one request per site per round) but still
-   * obeys robots.txt, cached across rounds.
+   * obeys robots.txt, cached across rounds. `at`: the probe's moment when it is not now (the demo
+   * probes a quarter's rounds at their simulated dates): robots.txt is kept by that time (RFC 9309:
+   * a day; a failed read an hour), so a read that failed costs one round, not a quarter.
    */
-  async probe(url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<FetchedPage> {
+  async probe(url: string, timeoutMs = PROBE_TIMEOUT_MS, at?: Date): Promise<FetchedPage> {
     // The deadline covers the robots.txt read too: a site that drips its robots.txt fails in time.
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new FetchError('timeout', `no answer within ${timeoutMs} ms`, { url })), timeoutMs);
     });
     try {
-      return await Promise.race([fetchPage(url, { ...this.fetchOptions, timeoutMs, retries: 0, isAllowed: (u) => this.robots.isAllowed(u) }), deadline]);
+      return await Promise.race([fetchPage(url, { ...this.fetchOptions, timeoutMs, retries: 0, isAllowed: (u) => this.robots.isAllowed(u, at?.getTime()) }), deadline]);
     } finally {
       clearTimeout(timer);
     }

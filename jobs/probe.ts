@@ -21,9 +21,9 @@ export interface ProbeRoundSummary {
 }
 
 /** Samples one start URL: a success is a 2xx or 3xx answer within the timeout. */
-export async function probeOne(crawler: Crawler, procedureId: number, url: string, timeoutMs: number): Promise<ProbeSample> {
+export async function probeOne(crawler: Crawler, procedureId: number, url: string, timeoutMs: number, at?: Date): Promise<ProbeSample> {
   try {
-    const page = await crawler.probe(url, timeoutMs);
+    const page = await crawler.probe(url, timeoutMs, at);
     const ok = page.status >= 200 && page.status < 400;
     return { procedureId, ok, httpStatus: page.status, durationMs: page.durationMs, failure: ok ? null : 'http' };
   } catch (err) {
@@ -41,6 +41,78 @@ export async function probeRound(db: Db, crawler: Crawler, options: { now?: Date
   const queue = new PQueue({ concurrency: options.concurrency ?? 256 });
   const samples = await Promise.all(targets.map((t) => queue.add(() => probeOne(crawler, t.id, t.startUrl, options.timeoutMs ?? PROBE_TIMEOUT_MS)) as Promise<ProbeSample>));
   recordProbes(db, samples, now);
+  return summarize(samples, started);
+}
+
+export interface ProbeTarget {
+  id: number;
+  startUrl: string;
+}
+
+export interface RoundsOptions {
+  /** Probes in flight at most, all rounds together. */
+  inFlight: number;
+  /** Probes in flight per site: each on its own connection, so each times the site alone. */
+  perSite: number;
+  timeoutMs?: number;
+}
+
+/** What sends the probes: a crawler on this thread (`localSampler`) or a `ProbeThread`. */
+export interface Sampler {
+  sampleRounds(targets: ProbeTarget[], moments: Date[], options: RoundsOptions, onRound: (round: number, samples: ProbeSample[]) => void): Promise<void>;
+}
+
+/**
+ * Several rounds at their own moments, overlapping (the demo probes a quarter's hundred rounds in
+ * seconds): every probe goes out as soon as its site has a free connection and the whole stays
+ * under `inFlight`, earlier rounds first; each round is handed over as soon as its last sample is
+ * in. A slow site holds its own connections only: no round waits for the slowest site of another.
+ */
+export async function sampleRounds(
+  crawler: Crawler,
+  targets: ProbeTarget[],
+  moments: Date[],
+  options: RoundsOptions,
+  onRound: (round: number, samples: ProbeSample[]) => void,
+): Promise<void> {
+  const all = new PQueue({ concurrency: options.inFlight });
+  const perSite = new Map(targets.map((t) => [t.id, new PQueue({ concurrency: options.perSite })]));
+  await Promise.all(
+    moments.map(async (at, round) => {
+      // The site's queue first, then a place in flight: the probe's deadline starts when it is sent.
+      const samples = await Promise.all(
+        targets.map((t) => perSite.get(t.id)!.add(() => all.add(() => probeOne(crawler, t.id, t.startUrl, options.timeoutMs ?? PROBE_TIMEOUT_MS, at))) as Promise<ProbeSample>),
+      );
+      onRound(round, samples);
+    }),
+  );
+}
+
+export const localSampler = (crawler: Crawler): Sampler => ({
+  sampleRounds: (targets, moments, options, onRound) => sampleRounds(crawler, targets, moments, options, onRound),
+});
+
+/** The active procedures probed at several moments (see `sampleRounds`), each round written as soon as it is in. */
+export async function probeRounds(
+  db: Db,
+  sampler: Sampler,
+  moments: Date[],
+  options: RoundsOptions & { onRound?: (done: number, of: number) => void },
+): Promise<ProbeRoundSummary[]> {
+  const targets = db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt)).all();
+  const summaries: ProbeRoundSummary[] = [];
+  let done = 0;
+  const started = Date.now();
+  const { inFlight, perSite, timeoutMs } = options;
+  await sampler.sampleRounds(targets, moments, { inFlight, perSite, timeoutMs }, (round, samples) => {
+    recordProbes(db, samples, moments[round]!);
+    summaries[round] = summarize(samples, started);
+    options.onRound?.(++done, moments.length);
+  });
+  return summaries;
+}
+
+function summarize(samples: ProbeSample[], started: number): ProbeRoundSummary {
   const failures: Partial<Record<FailureType, number>> = {};
   for (const s of samples) if (s.failure) failures[s.failure] = (failures[s.failure] ?? 0) + 1;
   return { probes: samples.length, ok: samples.filter((s) => s.ok).length, failures, durationMs: Date.now() - started };

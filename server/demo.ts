@@ -10,7 +10,8 @@ import { Crawler } from '../jobs/crawler.ts';
 import { browserAvailable } from '../jobs/browser.ts';
 import { crawl } from '../jobs/crawl.ts';
 import { CHECKS } from '../jobs/checks/index.ts';
-import { probeRound } from '../jobs/probe.ts';
+import { probeRounds } from '../jobs/probe.ts';
+import { ProbeThread } from '../jobs/probe-thread.ts';
 import { pullSurveys } from '../jobs/survey.ts';
 import { closeEdition, publishEdition } from '../jobs/editions/close.ts';
 
@@ -25,20 +26,17 @@ export const DEMO_QUARTERS = 6;
 /** A hundred samples a quarter: an uptime moves by one point per failed probe, as a real one nearly does. */
 export const PROBE_ROUNDS_PER_QUARTER = 100;
 /**
- * Probes in flight at most: rounds are sent together, each on its own connection to a site, as
- * many as fit (5 for 250 sites). A round waits for its slowest site (about a second), so rounds one
- * after the other would take a hundred seconds a quarter; on its own connection a round's probe
- * never waits behind another's, so each still times the site alone. More in flight and the
- * crawler's own load starts timing probes out (measured: 10 rounds at once, 2,500 probes in
- * flight beside a crawl, timed out 15 % of them).
+ * Probes in flight at most, every round of the quarter overlapping: each probe goes out when its
+ * site has a free connection, on that connection alone, so it still times the site alone. More in
+ * flight and the crawler's own load starts timing probes out (measured: 2,500 probes in flight
+ * beside a crawl timed out 15 % of them).
  */
 export const PROBES_IN_FLIGHT = 1_250;
 /**
- * And no more than five rounds together, whatever the number of sites: samples spread over the
- * quarter's simulated time stay independent — a moment's stall, or a robots.txt read that failed
- * (kept an hour of simulated time), costs a site a few samples, not its whole quarter.
+ * Connections per site: a site that always times out (3 s) gets its hundred probes through in
+ * fifteen seconds, a healthy one in one or two, while the others' probes keep going.
  */
-export const PROBE_ROUNDS_AT_ONCE = 5;
+export const PROBES_PER_SITE = 20;
 export const BROWSER_QUARTERS = 2;
 /**
  * Quarters measured at the same time (lanes), each on its own universe: the browser quarters (the
@@ -191,30 +189,21 @@ async function measureQuarter(
   progress: (step: DemoProgress['step'], done?: number, of?: number) => void,
 ): Promise<void> {
   const universe = await UniverseThread.start({ quarter: quarter.slug });
-  // A gentle crawl: it shares the process with the probes, whose timings it must not skew.
+  // A gentle crawl: it shares the machine with the probes, whose timings it must not skew.
   const crawler = new Crawler({ contactUrl, demoPort: universe.port, browserConcurrency: 6, globalConcurrency: 12 });
-  const sites = db.select({ id: procedures.id }).from(procedures).where(isNull(procedures.retiredAt)).all().length;
-  const atOnce = Math.max(1, Math.min(PROBE_ROUNDS_AT_ONCE, Math.floor(PROBES_IN_FLIGHT / Math.max(1, sites))));
-  // Probes keep robots.txt by simulated time, as rounds days apart would.
-  let simulated = quarter.start.getTime();
-  const prober = new Crawler({ contactUrl, demoPort: universe.port, connectionsPerHost: atOnce, clock: () => simulated });
+  let prober: ProbeThread | undefined;
   try {
+    // Probes from a thread of their own, so that the crawl's parsing never delays their answers.
+    prober = await ProbeThread.start({ contactUrl, demoPort: universe.port, connectionsPerHost: PROBES_PER_SITE });
     const span = quarter.end.getTime() - quarter.start.getTime();
     const rounds = Array.from({ length: PROBE_ROUNDS_PER_QUARTER }, (_, r) => new Date(quarter.start.getTime() + ((r + 0.5) * span) / PROBE_ROUNDS_PER_QUARTER));
-    const probes = async () => {
-      let done = 0;
-      for (let r = 0; r < rounds.length; r += atOnce) {
-        simulated = rounds[r]!.getTime();
-        await Promise.all(rounds.slice(r, r + atOnce).map((at) => probeRound(db, prober, { now: at }).then(() => progress('probing', ++done, rounds.length))));
-      }
-    };
     await Promise.all([
       crawl(db, crawler, { trigger: 'demo', checks: withBrowser ? CHECKS : CHECKS.filter((c) => c.kind === 'http'), now: atDay(quarter, 45), onProgress: (done, total) => progress('crawling', done, total) }),
-      probes(),
+      probeRounds(db, prober, rounds, { inFlight: PROBES_IN_FLIGHT, perSite: PROBES_PER_SITE, onRound: (done, of) => progress('probing', done, of) }),
       pullSurveys(db, crawler, { now: atDay(quarter, 89), trigger: 'demo' }).then(() => progress('survey')),
     ]);
   } finally {
-    await Promise.all([crawler.close(), prober.close()]).finally(() => universe.close());
+    await Promise.all([crawler.close(), prober?.close()]).finally(() => universe.close());
   }
 }
 

@@ -19,8 +19,9 @@ export class RobotsCache {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  async isAllowed(url: string): Promise<boolean> {
-    const robots = await this.robotsFor(url);
+  /** `at`: the moment of the request, for a caller whose time is not the clock's (the demo's simulated probes). */
+  async isAllowed(url: string, at?: number): Promise<boolean> {
+    const robots = await this.robotsFor(url, at);
     if (robots instanceof FetchError) throw robots;
     return robots.isAllowed(url, this.agent) ?? true;
   }
@@ -33,15 +34,16 @@ export class RobotsCache {
     return delay === undefined ? undefined : delay * 1000;
   }
 
-  private async robotsFor(url: string): Promise<Robots | FetchError> {
+  private async robotsFor(url: string, at = this.clock()): Promise<Robots | FetchError> {
     const origin = new URL(url).origin;
     const entry = this.entries.get(origin);
     if (entry) {
       const value = await entry.value;
       const ttl = value instanceof FetchError ? this.ttlMs.failed : this.ttlMs.ok;
-      if (this.clock() - entry.at < ttl) return value;
+      // Read at most `ttl` before, or after (requests at several simulated moments at once).
+      if (Math.abs(at - entry.at) < ttl) return value;
     }
-    const fresh = { at: this.clock(), value: this.load(origin) };
+    const fresh = { at, value: this.load(origin) };
     this.entries.set(origin, fresh);
     return fresh.value;
   }

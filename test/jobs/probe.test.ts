@@ -1,6 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { probeRound, recordProbes } from '../../jobs/probe.ts';
+import { asc, eq } from 'drizzle-orm';
+import { localSampler, probeRound, probeRounds, recordProbes, type Sampler } from '../../jobs/probe.ts';
+import { ProbeThread } from '../../jobs/probe-thread.ts';
+import { Crawler } from '../../jobs/crawler.ts';
 import { probeDaily, probes, procedures } from '../../db/schema/index.ts';
 import { createDemoDb, createTestDb, catalogueRow } from '../helpers/db.ts';
 import { importCatalogue } from '../../server/catalogue/import.ts';
@@ -31,6 +35,63 @@ describe('probeRound', () => {
       await crawler.close();
     }
   }, 60_000);
+});
+
+describe('probeRounds', () => {
+  // Three sites on one local server, told apart by their host names: a quick one, a slow one
+  // (600 ms), and one whose first robots.txt read fails (503: crawling disallowed for a while).
+  async function sites() {
+    let robotsReads = 0;
+    const server = createServer((req, res) => {
+      const host = String(req.headers.host).split('.')[0];
+      if (req.url === '/robots.txt') {
+        const fail = host === 'flaky-robots' && robotsReads++ < 2; // the read and its retry
+        res.writeHead(fail ? 503 : 200, { 'content-type': 'text/plain' });
+        return void res.end(fail ? 'busy' : 'User-agent: *\nAllow: /\n');
+      }
+      const answer = () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>Démarche</title>');
+      if (host === 'slow') setTimeout(answer, 600);
+      else answer();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { server, port: (server.address() as AddressInfo).port };
+  }
+
+  it.each(['this thread', 'a probe thread'] as const)('overlaps rounds from %s, writes each at its own moment, keeps robots.txt by that moment', async (where) => {
+    const { server, port } = await sites();
+    const db = createTestDb();
+    importCatalogue(db, [
+      catalogueRow({ id: 1, startUrl: 'http://quick.demarches.test/' }),
+      catalogueRow({ id: 2, startUrl: 'http://slow.demarches.test/' }),
+      catalogueRow({ id: 3, startUrl: 'http://flaky-robots.demarches.test/' }),
+    ]);
+    const options = { contactUrl: 'http://127.0.0.1/methodologie#robot', demoPort: port, connectionsPerHost: 4 };
+    const crawler = where === 'this thread' ? new Crawler(options) : undefined;
+    const sampler: Sampler & { close(): Promise<void> } = crawler ? { ...localSampler(crawler), close: () => crawler.close() } : await ProbeThread.start(options);
+    try {
+      // Ten rounds twelve hours apart, four per site in flight.
+      const moments = Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2026, 6, 1, 12 * i)));
+      const progress: number[] = [];
+      const summaries = await probeRounds(db, sampler, moments, { inFlight: 8, perSite: 4, timeoutMs: 2_000, onRound: (done) => progress.push(done) });
+      expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(summaries.map((s) => s.probes)).toEqual(Array(10).fill(3));
+
+      const rows = db.select().from(probes).orderBy(asc(probes.at), asc(probes.procedureId)).all();
+      expect(rows).toHaveLength(30);
+      expect([...new Set(rows.map((r) => r.at.getTime()))]).toEqual(moments.map((m) => m.getTime()));
+      // The slow site answers every time, in about its 600 ms: it waited for no one, no one for it.
+      const slow = rows.filter((r) => r.procedureId === 2);
+      expect(slow.every((r) => r.ok && r.durationMs! >= 550)).toBe(true);
+      // The failed robots.txt read costs its own round only: at the next moment, twelve hours
+      // later, the file is read again (a failure is kept an hour, RFC 9309).
+      const flaky = rows.filter((r) => r.procedureId === 3);
+      expect(flaky.map((r) => r.failure)).toEqual(['http', ...Array(9).fill(null)]);
+      expect(db.select().from(probeDaily).where(eq(probeDaily.procedureId, 3)).all().reduce((n, d) => n + d.failures, 0)).toBe(1);
+    } finally {
+      await sampler.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
 });
 
 describe('recordProbes', () => {
