@@ -10,6 +10,7 @@ import type { CatalogueIssue } from './catalogue/parse.ts';
 import { countActiveProcedures } from './services/catalogue.ts';
 import { buildServer } from './server.ts';
 import { registerCrawlingCommands } from './cli/crawling.ts';
+import { count } from './words.ts';
 import { registerUserCommands } from './cli/users.ts';
 import { RecheckQueue } from '../jobs/rechecks.ts';
 import { WebhookOutbox } from '../jobs/outbox.ts';
@@ -29,17 +30,17 @@ function openDb(config: Config): Db {
 function printIssues(file: string, errors: CatalogueIssue[]): void {
   for (const e of errors) console.error(`${file}:${e.line}: ${e.message}`);
   const lines = new Set(errors.map((e) => e.line)).size;
-  console.error(`\n${errors.length} erreur(s) sur ${lines} ligne(s) : le fichier est refusé en entier, rien n'a été importé.`);
+  console.error(`\n${count(errors.length, 'erreur')} sur ${count(lines, 'ligne')} : le fichier est refusé en entier, rien n'a été importé.`);
 }
 
 function describeImport(s: ImportSummary, dryRun: boolean): string {
   const verb = dryRun ? 'serait' : 'a été';
   const parts = [
-    `${s.added.length} ajoutée(s)`,
-    `${s.updated.length} modifiée(s)`,
-    `${s.restored.length} rétablie(s)`,
-    `${s.retired.length} retirée(s)`,
-    `${s.unchanged} inchangée(s)`,
+    count(s.added.length, 'ajoutée'),
+    count(s.updated.length, 'modifiée'),
+    count(s.restored.length, 'rétablie'),
+    count(s.retired.length, 'retirée'),
+    count(s.unchanged, 'inchangée'),
   ];
   const retired = s.retired.length > 0 ? `\nRetirées (historique conservé) : ${s.retired.join(', ')}` : '';
   return `Le catalogue ${verb} importé : ${parts.join(', ')}.${retired}`;

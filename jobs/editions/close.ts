@@ -81,21 +81,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
     if (!kept || (kept.status === 'unmeasurable' && o.status !== 'unmeasurable')) latest.set(key, o);
   }
 
-  const probes = new Map(
-    db
-      .select({
-        procedureId: probeDaily.procedureId,
-        samples: sql<number>`sum(${probeDaily.samples})`,
-        failures: sql<number>`sum(${probeDaily.failures})`,
-        blocked: sql<number>`sum(coalesce(json_extract(${probeDaily.failuresByType}, '$.blocked'), 0))`,
-        durationSumMs: sql<number>`sum(${probeDaily.durationSumMs})`,
-      })
-      .from(probeDaily)
-      .where(and(gte(probeDaily.day, isoDay(quarter.start)), lt(probeDaily.day, isoDay(quarter.end))))
-      .groupBy(probeDaily.procedureId)
-      .all()
-      .map((p) => [p.procedureId, p]),
-  );
+  const probes = probeRollup(db, isoDay(quarter.start), isoDay(quarter.end));
 
   // The declaration in force at the end of the quarter.
   const declared = new Map<string, Declaration>();
@@ -204,12 +190,39 @@ export interface Picked {
   declarationId: number | null;
 }
 
+export interface ProbeRollup {
+  samples: number;
+  failures: number;
+  /** Probes robots.txt forbade: they say nothing of availability. */
+  blocked: number;
+  durationSumMs: number;
+}
+
+/** The probes of days [from, to) (YYYY-MM-DD) added up by procedure: what uptime and response time are computed from. */
+export function probeRollup(db: Db, from: string, to: string, procedureIds?: number[]): Map<number, ProbeRollup> {
+  return new Map(
+    db
+      .select({
+        procedureId: probeDaily.procedureId,
+        samples: sql<number>`sum(${probeDaily.samples})`,
+        failures: sql<number>`sum(${probeDaily.failures})`,
+        blocked: sql<number>`sum(coalesce(json_extract(${probeDaily.failuresByType}, '$.blocked'), 0))`,
+        durationSumMs: sql<number>`sum(${probeDaily.durationSumMs})`,
+      })
+      .from(probeDaily)
+      .where(and(gte(probeDaily.day, from), lt(probeDaily.day, to), procedureIds ? inArray(probeDaily.procedureId, procedureIds) : undefined))
+      .groupBy(probeDaily.procedureId)
+      .all()
+      .map(({ procedureId, ...rollup }) => [procedureId, rollup]),
+  );
+}
+
 /** The value a criterion takes from what was observed, declared and probed: measured wins, a declaration fills the rest. */
 export function pickValue(
   criterion: Criterion,
   observation: ObservedValue | undefined,
   declaration: Declaration | undefined,
-  probes?: { samples: number; failures: number; blocked: number; durationSumMs: number },
+  probes?: ProbeRollup,
 ): Picked {
   const fromDeclaration = (d: Declaration): Picked => ({
     raw: { state: 'measured', value: d.valueNum ?? d.valueText ?? '', answers: d.answers ?? undefined },

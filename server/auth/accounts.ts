@@ -67,7 +67,7 @@ export function checkScope(db: Db, role: Role, scope: Partial<Scope> = {}): Scop
   const ministriesFound = known(ministries, result.ministries);
   const administrationsFound = known(administrations, result.administrations);
   const unknown = [...result.ministries.filter((s) => !ministriesFound.has(s)).map((s) => `ministère « ${s} »`), ...result.administrations.filter((s) => !administrationsFound.has(s)).map((s) => `administration « ${s} »`)];
-  if (unknown.length) throw new AccountError(`Inconnu(s) : ${unknown.join(', ')}.`);
+  if (unknown.length) throw new AccountError(`${unknown.length > 1 ? 'Inconnus' : 'Inconnu'} : ${unknown.join(', ')}.`);
   if (role === 'team' && result.ministries.length + result.administrations.length === 0) throw new AccountError('Un membre d’équipe doit être rattaché à au moins un ministère ou une administration.');
   if (role === 'operator') return { ministries: [], administrations: [] };
   return result;

@@ -9,6 +9,7 @@ import { buildDemoHistory, demoStatus, type DemoProgress } from '../demo.ts';
 import { contactUrl } from '../crawling.ts';
 import { countActiveProcedures } from '../services/catalogue.ts';
 import { importDemoCatalogue } from '../services/demo-catalogue.ts';
+import { count } from '../words.ts';
 
 const STEP_LABELS: Record<DemoProgress['step'], string> = {
   crawling: 'passage des robots',
@@ -143,7 +144,7 @@ export function registerEditionCommands(program: Command): void {
         const started = Date.now();
         const printer = demoProgressPrinter();
         const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: printer.update }).finally(printer.stop);
-        console.log(`Historique prêt en ${Math.round((Date.now() - started) / 1000)} s : ${published.length} édition(s) publiée(s).`);
+        console.log(`Historique prêt en ${Math.round((Date.now() - started) / 1000)} s : ${count(published.length, 'édition publiée')}.`);
       } finally {
         db.$client.close();
       }

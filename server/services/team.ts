@@ -1,21 +1,26 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
-import { declarations, observations, rechecks, watchlist } from '../../db/schema/index.ts';
+import { declarations, observations, probeDaily, rechecks, watchlist } from '../../db/schema/index.ts';
 import { currentMethodology, safeResolve, type Criterion } from '../../methodology/index.ts';
 import { changeSince } from '../../jobs/editions/change.ts';
-import { PROACTIVE, pickValue, type Declaration, type ObservedValue } from '../../jobs/editions/close.ts';
+import { PROACTIVE, pickValue, probeRollup, type Declaration, type ObservedValue, type ProbeRollup } from '../../jobs/editions/close.ts';
 import { AccountError, canAccessProcedure, procedureIdsInScope, type User } from '../auth/accounts.ts';
-import { editionTable, listPublishedEditions, type ScoreCell } from './editions.ts';
+import { editionTable, listPublishedEditions, type Edition, type ScoreCell } from './editions.ts';
 import { getProcedure, listProcedures } from './catalogue.ts';
+import { minutesWords } from '../words.ts';
 
 // The ministry teams' view: their procedures, what moved since the last published edition
 // (current measurements against the edition), declarations and re-checks.
 
-/** Criteria whose value is measured continuously by probes: the edition's value stands until the next one. */
-const PROBED = new Set(['uptime', 'performance']);
+// The ministry teams' view: their procedures, what moved (their latest measurements against the
+// edition they follow), declarations and re-checks.
 
-/** A value as measured (or declared) now: an edition cell without its change, with its date. */
-export type CurrentCell = Omit<ScoreCell, 'change'> & { observedAt: string | null };
+/** Criteria measured continuously by probes: "now" is their last thirty days of probes. */
+const PROBED = new Set(['uptime', 'performance']);
+export const PROBE_WINDOW_DAYS = 30;
+
+/** A value as measured (or declared) now: an edition cell without its change, dated — probes by the days they cover. */
+export type CurrentCell = Omit<ScoreCell, 'change'> & { observedAt: string | null; period?: { from: string; to: string } };
 
 export interface TrackedCriterion {
   criterion: string;
@@ -86,8 +91,13 @@ function declarationsInForce(db: Db, ids: number[]): Map<string, Declaration> {
   return result;
 }
 
-function currentCell(criterion: Criterion, observation: Observed | undefined, declaration: Declaration | undefined): CurrentCell | null {
-  if (PROBED.has(criterion.slug)) return null;
+function currentCell(criterion: Criterion, observation: Observed | undefined, declaration: Declaration | undefined, probes: { rollup: ProbeRollup | undefined; from: string; to: string } | null): CurrentCell | null {
+  if (PROBED.has(criterion.slug)) {
+    if (!probes?.rollup) return null;
+    const picked = pickValue(criterion, undefined, undefined, probes.rollup);
+    const resolved = safeResolve(criterion, picked.raw);
+    return { status: resolved.state, value: resolved.value, level: resolved.level, goal: resolved.goal, source: picked.source, reason: resolved.reason, observedAt: `${probes.to}T23:59:59.999Z`, period: { from: probes.from, to: probes.to }, observationId: null, declarationId: null };
+  }
   if (!observation && !declaration) return null;
   const picked = pickValue(criterion, observation, declaration);
   const resolved = safeResolve(criterion, picked.raw);
@@ -105,15 +115,51 @@ function currentCell(criterion: Criterion, observation: Observed | undefined, de
   };
 }
 
+const DAY_MS = 86_400_000;
+const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The edition a team's latest measurements are compared with: the latest published edition of a
+ * quarter that ended before them. Measurements of a quarter already published are the ones that
+ * edition was made of: they are compared with the edition before, as the alerts compared each
+ * with the measurement before — so the space and the alerts count the same falls.
+ */
+export function referenceEdition(published: Edition[], measuredUntil: Date | null): Edition | undefined {
+  if (!measuredUntil) return published[0];
+  return published.find((e) => e.periodEnd.getTime() <= measuredUntil.getTime());
+}
+
+export interface TrackedView {
+  /** The edition compared with (see `referenceEdition`); null when there is none. */
+  edition: string | null;
+  /** The latest published edition, when it is not the one compared with. */
+  latestEdition: string | null;
+  /** The date of the latest measurement in the scope (crawl or probe). */
+  measuredUntil: string | null;
+  items: TrackedProcedure[];
+}
+
 /** The user's procedures (an operator's: all), regressions first, then improvements, then by volume. */
-export function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): { edition: string | null; items: TrackedProcedure[] } {
-  const scope = new Set(procedureIdsInScope(db, user));
-  const ids = options.ids ? options.ids.filter((id) => scope.has(id)) : [...scope];
-  const [latestEdition] = listPublishedEditions(db);
-  const table = latestEdition ? editionTable(db, latestEdition) : undefined;
+export function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): TrackedView {
+  const scopeIds = procedureIdsInScope(db, user);
+  const scope = new Set(scopeIds);
+  const ids = options.ids ? options.ids.filter((id) => scope.has(id)) : scopeIds;
+  // Dated over the whole scope, so that a procedure's page and the list compare with the same edition.
+  const lastCrawl = maxOver(scopeIds, (chunk) => db.select({ at: sql<number | null>`max(${observations.observedAt})` }).from(observations).where(inArray(observations.procedureId, chunk)).get()?.at ?? null);
+  const lastProbeDay = maxOver(scopeIds, (chunk) => db.select({ day: sql<string | null>`max(${probeDaily.day})` }).from(probeDaily).where(inArray(probeDaily.procedureId, chunk)).get()?.day ?? null);
+  const measuredUntil = [lastCrawl !== null ? new Date(lastCrawl) : null, lastProbeDay ? new Date(`${lastProbeDay}T23:59:59.999Z`) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+  const published = listPublishedEditions(db);
+  const reference = referenceEdition(published, measuredUntil);
+  const table = reference ? editionTable(db, reference) : undefined;
   const editionRows = new Map(table?.rows.map((r) => [r.id, r]) ?? []);
   const observed = latestObservations(db, ids);
   const declared = declarationsInForce(db, ids);
+  let probes: { rollups: Map<number, ProbeRollup>; from: string; to: string } | null = null;
+  if (lastProbeDay) {
+    const to = new Date(`${lastProbeDay}T00:00:00Z`);
+    const from = isoDay(new Date(to.getTime() - (PROBE_WINDOW_DAYS - 1) * DAY_MS));
+    probes = { rollups: probeRollup(db, from, isoDay(new Date(to.getTime() + DAY_MS)), ids), from, to: lastProbeDay };
+  }
   const watched = new Set(db.select({ id: watchlist.procedureId }).from(watchlist).where(eq(watchlist.userId, user.id)).all().map((w) => w.id));
   const catalogue = new Map(listProcedures(db).map((p) => [p.id, p]));
   const items: TrackedProcedure[] = [];
@@ -123,7 +169,7 @@ export function trackedProcedures(db: Db, user: User, options: { ids?: number[] 
     const criteria = currentMethodology.criteria.map((criterion): TrackedCriterion => {
       const key = `${id}:${criterion.slug}`;
       const edition = editionRows.get(id)?.scores[criterion.slug] ?? null;
-      const current = currentCell(criterion, observed.get(key), declared.get(key));
+      const current = currentCell(criterion, observed.get(key), declared.get(key), probes && { rollup: probes.rollups.get(id), from: probes.from, to: probes.to });
       const change = current ? changeSince(criterion, edition ? { state: edition.status, level: edition.level, goal: edition.goal } : undefined, { state: current.status, level: current.level, goal: current.goal }) : null;
       return { criterion: criterion.slug, edition, current, change };
     });
@@ -140,7 +186,18 @@ export function trackedProcedures(db: Db, user: User, options: { ids?: number[] 
     });
   }
   items.sort((a, b) => b.regressions - a.regressions || b.improvements - a.improvements || b.yearlyVolume - a.yearlyVolume || a.id - b.id);
-  return { edition: latestEdition?.slug ?? null, items };
+  const latest = published[0]?.slug ?? null;
+  return { edition: reference?.slug ?? null, latestEdition: latest !== (reference?.slug ?? null) ? latest : null, measuredUntil: measuredUntil?.toISOString() ?? null, items };
+}
+
+/** The largest of a per-chunk maximum over many ids (SQLite's bound on parameters). */
+function maxOver<T extends number | string>(ids: number[], query: (chunk: number[]) => T | null): T | null {
+  let best: T | null = null;
+  for (let i = 0; i < ids.length; i += 400) {
+    const value = query(ids.slice(i, i + 400));
+    if (value !== null && (best === null || value > best)) best = value;
+  }
+  return best;
 }
 
 /** 404 when the procedure does not exist, 403 when it is not the user's. */
@@ -317,17 +374,24 @@ export function requestRecheck(db: Db, user: User, procedureId: number, now = ne
     const since = last ? now.getTime() - last.requestedAt.getTime() : Infinity;
     if (since < RECHECK_INTERVAL_MS) {
       const wait = Math.ceil((RECHECK_INTERVAL_MS - since) / 1000);
-      throw new RateLimited(`Cette démarche a été revérifiée il y a moins de ${RECHECK_INTERVAL_MS / 60_000} minutes : nouvelle demande possible dans ${Math.ceil(wait / 60)} minute(s).`, wait);
+      throw new RateLimited(`Cette démarche a été revérifiée il y a moins de ${RECHECK_INTERVAL_MS / 60_000} minutes : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
     }
     const hourAgo = new Date(now.getTime() - 3600_000);
     const mine = tx.select({ at: rechecks.requestedAt }).from(rechecks).where(eq(rechecks.requestedBy, user.id)).orderBy(desc(rechecks.requestedAt)).limit(RECHECKS_PER_HOUR).all();
     if (mine.length >= RECHECKS_PER_HOUR && mine[RECHECKS_PER_HOUR - 1]!.at > hourAgo) {
       const wait = Math.ceil((mine[RECHECKS_PER_HOUR - 1]!.at.getTime() + 3600_000 - now.getTime()) / 1000);
-      throw new RateLimited(`Vous avez demandé ${RECHECKS_PER_HOUR} vérifications en une heure : nouvelle demande possible dans ${Math.ceil(wait / 60)} minute(s).`, wait);
+      throw new RateLimited(`Vous avez demandé ${RECHECKS_PER_HOUR} vérifications en une heure : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
     }
     const recheck = tx.insert(rechecks).values({ procedureId, requestedBy: user.id, status: 'queued', requestedAt: now }).returning().get();
     return { recheck, created: true };
   }, WRITE);
+}
+
+/** When the procedure can be re-checked again (its last request plus the interval), or null if it can now. */
+export function nextRecheckAt(db: Db, procedureId: number, now = new Date()): Date | null {
+  const last = db.select({ at: rechecks.requestedAt }).from(rechecks).where(eq(rechecks.procedureId, procedureId)).orderBy(desc(rechecks.requestedAt)).get();
+  const next = last ? new Date(last.at.getTime() + RECHECK_INTERVAL_MS) : null;
+  return next && next > now ? next : null;
 }
 
 export function procedureRechecks(db: Db, procedureId: number, limit = 10): Recheck[] {

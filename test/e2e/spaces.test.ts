@@ -121,7 +121,7 @@ describe('the ministry team space', () => {
       await page.locator('#declaration-valeur').fill('64,5');
       await page.locator('#declaration-justification').fill('Statistiques du service, 3e trimestre 2026 (tableau de bord interne).');
       await page.getByRole('button', { name: 'Enregistrer la déclaration' }).click();
-      await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration enregistrée/);
+      await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration enregistrée : Taux de recours au numérique, 64,5\u00a0%\./);
       await expect.poll(() => page.locator('tr[data-declaration]').first().textContent()).toMatch(/64,5.*Statistiques du service/);
       await expect.poll(() => page.locator('tr[data-criterion="usage"]').textContent()).toMatch(/déclaré/);
       const stored = db.select().from(declarations).where(eq(declarations.procedureId, id)).all();
@@ -132,8 +132,33 @@ describe('the ministry team space', () => {
       await expect.poll(() => page.locator('#verification-etat').textContent(), { timeout: 30_000 }).toMatch(/Vérification terminée/);
       const results = await page.locator('tr[data-result]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-result')));
       expect(results.sort()).toEqual(['auth', 'dlnuf', 'handicap', 'online']);
+      // One re-check per 10 minutes: the button waits, and says until when.
+      const again = page.getByRole('button', { name: 'Relancer la vérification' });
+      expect(await again.isDisabled()).toBe(true);
+      expect(await page.locator('#verification-attente').textContent()).toMatch(/^Nouvelle vérification possible à partir de \d{2} h \d{2}\.$/);
+      expect(await again.getAttribute('aria-describedby')).toBe('verification-attente');
+      // The criteria table says when each value was measured, not "today".
+      expect(await page.locator('#criteres-titre ~ * th[scope="col"]').allTextContents()).toContain('Dernière mesure');
       await expectNoAxeViolations(page);
       await page.screenshot({ path: join(SCREENSHOTS, 'espace-demarche-1280.png'), fullPage: true });
+
+      // Withdrawing asks first; "Annuler" keeps the declaration, "Confirmer le retrait" withdraws it.
+      const row = page.locator('tr[data-declaration]').first();
+      await row.getByRole('button', { name: /^Retirer/ }).click();
+      await expect.poll(() => row.getByRole('group').textContent()).toMatch(/Retirer cette déclaration \?/);
+      await expectNoAxeViolations(page);
+      await row.getByRole('button', { name: 'Annuler' }).click();
+      expect(db.select().from(declarations).where(eq(declarations.procedureId, id)).all().filter((d) => d.supersededAt === null)).toHaveLength(1);
+      await row.getByRole('button', { name: /^Retirer/ }).click();
+      await row.getByRole('button', { name: 'Confirmer le retrait' }).click();
+      await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration retirée : Taux de recours au numérique\./);
+      expect(db.select().from(declarations).where(eq(declarations.procedureId, id)).all().filter((d) => d.supersededAt === null)).toHaveLength(0);
+      // Declared again: the edition test below expects it.
+      await page.locator('#declaration-critere').selectOption('usage');
+      await page.locator('#declaration-valeur').fill('64,5');
+      await page.locator('#declaration-justification').fill('Statistiques du service, 3e trimestre 2026 (tableau de bord interne).');
+      await page.getByRole('button', { name: 'Enregistrer la déclaration' }).click();
+      await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration enregistrée/);
 
       // Another ministry's procedure: said, not shown.
       const foreign = db.select({ id: procedures.id }).from(procedures).all().find((p) => !interieur.has(p.id))!.id;

@@ -56,6 +56,49 @@ describe('the team space', () => {
   });
 });
 
+describe('the team space after a quarter already published', () => {
+  it('compares its measurements with the edition before, counts the falls the alerts count, and gives current probe figures, dated', async () => {
+    // Measurements of 2026-T2 and 2026-T3, both editions published: the latest measurements are
+    // 2026-T3's, so the space compares them with 2026-T2 (comparing them with 2026-T3, made of
+    // them, would say "0 en recul" whatever fell).
+    const fresh = await createDemoDb();
+    seedTwoEditions(fresh);
+    const freshApp = await buildTestApp(fresh);
+    try {
+      const member = await login(freshApp, (await createAccount(fresh, 'team', { ministries: ['interieur'] }, 'Équipe')).email);
+      const mine = procedureIdsOf(fresh, 'interieur');
+      const t3 = (await freshApp.inject(`/api/editions/2026-T3/procedures?ministry=interieur&limit=100`)).json().items as { id: number; scores: Record<string, { level: string; change: string | null }> }[];
+      // A fall measured in September, after the August crawl: an alert, and a recul in the space.
+      const falling = t3.find((r) => r.scores['mobile']!.level === 'Oui')!.id;
+      writeObservations(fresh, null, falling, [{ check: 'mobile', criterion: 'mobile', status: 'measured', value: 'Non', observedAt: new Date('2026-09-20T10:00:00Z'), evidence: { url: 'http://x.test/' }, details: {} }] as never, new Date('2026-09-20T10:00:00Z'));
+      const alerted = fresh.select({ procedureId: alerts.procedureId }).from(alerts).where(eq(alerts.kind, 'regression')).all().map((a) => a.procedureId);
+      expect(alerted).toEqual([falling]);
+
+      const list = (await freshApp.inject({ url: '/api/me/procedures', headers: { cookie: member.cookie } })).json();
+      expect(list).toMatchObject({ edition: '2026-T2', latestEdition: '2026-T3', measuredUntil: '2026-09-20T10:00:00.000Z' });
+      const regressed = list.items.filter((p: { regressions: number }) => p.regressions > 0).map((p: { id: number }) => p.id);
+      expect(regressed).toEqual(alerted);
+      // The improvements are the 2026-T3 edition's own: its change column says the same.
+      const improved = list.items.filter((p: { improvements: number }) => p.improvements > 0).map((p: { id: number }) => p.id).sort();
+      const editionImproved = t3.filter((r) => Object.values(r.scores).some((c) => c.change === 'improved')).map((r) => r.id).sort();
+      expect(improved.length).toBeGreaterThan(0);
+      expect(improved).toEqual(editionImproved);
+
+      // Uptime and response time now: the last 30 days of probes, with the days they cover.
+      const some = list.items.find((p: { id: number }) => p.id === mine[0]);
+      const uptime = some.criteria.find((c: { criterion: string }) => c.criterion === 'uptime');
+      expect(uptime.current).toMatchObject({ status: 'measured', period: { from: '2026-07-17', to: '2026-08-15' }, source: 'crawl' });
+      expect(uptime.current.value).toBe(mine[0]! % 11 !== 0 ? 100 : 0);
+      expect(some.criteria.find((c: { criterion: string }) => c.criterion === 'performance').current).toMatchObject({ status: 'measured', value: 100 + (mine[0]! % 8) * 100 });
+
+      const detail = (await freshApp.inject({ url: `/api/me/procedures/${falling}`, headers: { cookie: member.cookie } })).json();
+      expect(detail).toMatchObject({ edition: '2026-T2', latestEdition: '2026-T3', nextRecheckAt: null });
+    } finally {
+      await freshApp.close();
+    }
+  });
+});
+
 describe('declarations', () => {
   it('refuses what cannot be declared, with a message', async () => {
     const cases = [

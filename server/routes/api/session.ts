@@ -3,6 +3,7 @@ import { authenticate, changePassword, createSession, endSession, publicUser } f
 import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
 import { CSRF_HEADER, requireUser } from '../../auth/plugin.ts';
 import { UserSchema, authErrors } from '../../schemas.ts';
+import { minutesWords } from '../../words.ts';
 
 /** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
@@ -50,7 +51,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         if (outcome.reason === 'locked') {
           const seconds = Math.max(1, Math.ceil((outcome.lockedUntil!.getTime() - Date.now()) / 1000));
           reply.header('retry-after', String(seconds));
-          return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: `Trop de mots de passe erronés : compte verrouillé pendant ${Math.ceil(seconds / 60)} minute(s).` });
+          return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: `Trop de mots de passe erronés : compte verrouillé pendant ${minutesWords(seconds)}.` });
         }
         // The same answer whether the e-mail is unknown, the password wrong or the account disabled.
         return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Adresse électronique ou mot de passe incorrect.' });

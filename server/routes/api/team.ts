@@ -17,6 +17,7 @@ import {
   requestRecheck,
   setWatched,
   trackedProcedures,
+  nextRecheckAt,
   withdrawDeclaration,
 } from '../../services/team.ts';
 
@@ -59,6 +60,10 @@ const WebhookSchema = Type.Object({
   secret: Type.Optional(Type.String({ description: 'Shown once, at creation: the HMAC-SHA256 key of the signatures.' })),
 });
 
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+/** Which edition a team's current values are compared with, and how recent they are. */
+const TrackedHeader = { edition: NullableString, latestEdition: NullableString, measuredUntil: NullableString };
+
 const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('preHandler', requireUser);
   fastify.addHook('onSend', noStore);
@@ -68,9 +73,11 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['ministry teams'],
-        summary: 'Your procedures: each criterion in the last published edition and as measured now, regressions first',
+        summary: 'Your procedures: each criterion as last measured (probes: their last 30 days) against the edition it follows, regressions first',
+        description:
+          'The edition compared with is the latest published edition of a quarter that ended before the latest measurement: measurements of a quarter already published are compared with the edition before (as the regression alerts compare each measurement with the one before). `latestEdition` names a newer published edition, `measuredUntil` dates the latest measurement.',
         querystring: Type.Object({ watched: Type.Optional(Type.Boolean({ description: 'Only the procedures on your watchlist.' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ edition: Type.Union([Type.String(), Type.Null()]), items: Type.Array(Loose) }), ...authErrors },
+        response: { 200: Type.Object({ ...TrackedHeader, items: Type.Array(Loose) }), ...authErrors },
       },
     },
     async (request) => {
@@ -87,7 +94,14 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'One of your procedures: current values against the edition, declarations with their history, re-checks',
         params: Id,
         response: {
-          200: Type.Object({ procedure: Loose, edition: Type.Union([Type.String(), Type.Null()]), declarations: Type.Array(Declaration), rechecks: Type.Array(Recheck), declarable: Type.Array(Loose) }),
+          200: Type.Object({
+            procedure: Loose,
+            ...TrackedHeader,
+            declarations: Type.Array(Declaration),
+            rechecks: Type.Array(Recheck),
+            nextRecheckAt: Type.Union([Type.String({ format: 'date-time', description: 'Before this moment a re-check request is refused (one per 10 minutes).' }), Type.Null()]),
+            declarable: Type.Array(Loose),
+          }),
           ...authErrors,
         },
       },
@@ -100,8 +114,11 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       return {
         procedure: tracked.items[0],
         edition: tracked.edition,
+        latestEdition: tracked.latestEdition,
+        measuredUntil: tracked.measuredUntil,
         declarations: declarationHistory(fastify.db, id),
         rechecks: procedureRechecks(fastify.db, id).map(recheckView),
+        nextRecheckAt: nextRecheckAt(fastify.db, id)?.toISOString() ?? null,
         declarable: DECLARABLE,
       };
     },

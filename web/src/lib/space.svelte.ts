@@ -23,6 +23,15 @@ export interface User {
 
 export interface CurrentCell extends Omit<ScoreCell, 'change'> {
   observedAt: string | null;
+  /** Probed criteria (uptime, response time): the days of probes the value covers. */
+  period?: { from: string; to: string };
+}
+
+/** Which edition a team's latest values are compared with (see server/services/team.ts), and how recent they are. */
+export interface TrackedHeader {
+  edition: string | null;
+  latestEdition: string | null;
+  measuredUntil: string | null;
 }
 
 export interface TrackedCriterion {
@@ -138,9 +147,11 @@ export async function logOut(): Promise<void> {
 
 export const changePassword = (current: string, next: string): Promise<void> => call('PUT', '/api/session/password', { current, next });
 
-export const getMyProcedures = (): Promise<{ edition: string | null; items: TrackedProcedure[] }> => call('GET', '/api/me/procedures');
+export const getMyProcedures = (): Promise<TrackedHeader & { items: TrackedProcedure[] }> => call('GET', '/api/me/procedures');
 
-export const getMyProcedure = (id: number): Promise<{ procedure: TrackedProcedure; edition: string | null; declarations: Declaration[]; rechecks: Recheck[]; declarable: Declarable[] }> =>
+export const getMyProcedure = (
+  id: number,
+): Promise<TrackedHeader & { procedure: TrackedProcedure; declarations: Declaration[]; rechecks: Recheck[]; nextRecheckAt: string | null; declarable: Declarable[] }> =>
   call('GET', `/api/me/procedures/${id}`);
 
 export const declare = (id: number, body: { criterion: string; value: number | string; answers?: number; justification: string }): Promise<Declaration> =>
