@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+import { expectNoAxeViolations, location, useDashboard, withPage } from '../helpers/dashboard.ts';
 import { EXPIRED_STATEMENT } from '../helpers/editions.ts';
 
 // The front page, a procedure's page and a ministry's synthesis, used as a visitor would:
@@ -52,6 +52,21 @@ describe('a procedure’s page', () => {
       const proof = page.locator('section.obs-proof', { has: page.locator('#preuve-online') });
       await expect.poll(() => proof.textContent()).toMatch(/Page visitée\s*http:\/\/x\.test\//);
       expect(await proof.textContent()).toMatch(/valeur retenue pour l’édition/);
+      // In plain French first; the technical detail is folded under "Détails techniques".
+      expect(await proof.locator('.obs-evidence-summary').textContent()).toBe('Formulaire de démarche trouvé : la démarche se fait entièrement en ligne.');
+      const technical = proof.locator('details.obs-technical');
+      expect(await technical.locator('summary').textContent()).toBe('Détails techniques');
+      expect(await technical.getAttribute('open')).toBeNull();
+      expect(await technical.getByText(/^Outil$/).isVisible()).toBe(false);
+      await technical.locator('summary').click();
+      expect(await technical.getByText(/^Outil$/).isVisible()).toBe(true);
+      const statement = page.locator('section.obs-proof', { has: page.locator('#preuve-handicap') });
+      expect(await statement.locator('.obs-evidence-summary').textContent()).toBe('Déclaration d’accessibilité du 14 mars 2022 : taux 88\u00a0%, plus de 3 ans → Non.');
+      // A satisfaction on too few answers: its observation is shown, never as the edition's value.
+      for (const section of await page.locator('section.obs-proof').all()) {
+        const text = (await section.textContent()) ?? '';
+        if (/non retenue par l’édition/.test(text)) expect(text).not.toMatch(/valeur retenue/);
+      }
       expect(await page.locator('main').textContent()).toMatch(/Observations récentes/);
       // An expired statement: its rate and date, and "Non" with the reason — never a 0 %.
       const handicap = results.locator('tbody tr', { has: page.locator('th', { hasText: 'Prise en compte du handicap' }) });
@@ -106,6 +121,33 @@ describe('a ministry’s synthesis', () => {
       expect(await bars.locator('thead th').allTextContents()).toEqual(['Édition', 'Oui', 'Partiel', 'Non', 'Démarche proactive', 'Démarches mesurées', 'Non mesurables']);
       expect(await bars.locator('tbody th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
       await expect.poll(() => page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
+    });
+  });
+});
+
+describe('a procedure’s page on a phone', () => {
+  it('gives each criterion as a card — level, value, source, date, proof — without sideways scrolling, and its history newest first', async () => {
+    await withPage(dashboard, '/demarches/102', 375, async (page) => {
+      await page.locator('main h1', { hasText: 'Déclaration des revenus' }).waitFor();
+      const cards = page.locator('li.obs-card[data-criterion]');
+      await expect.poll(() => cards.count()).toBe(13);
+      const handicap = page.locator('li.obs-card[data-criterion="handicap"]');
+      expect(await handicap.locator('h3').textContent()).toBe('Prise en compte du handicap');
+      expect(await handicap.textContent()).toMatch(/Non — déclaration de plus de 3 ans/);
+      expect(await handicap.locator('dd').first().textContent()).toMatch(/^88\s%\s*déclaration du 14 mars 2022$/);
+      expect(await handicap.textContent()).toMatch(/Sourcemesuré/);
+      for (const card of await cards.all()) {
+        const box = (await card.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(375);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      // The editions' table starts with the latest.
+      const history = page.locator('table', { has: page.locator('caption', { hasText: /^Niveau de chaque critère/ }) });
+      await history.scrollIntoViewIfNeeded();
+      await expect.poll(() => history.locator('thead th').allTextContents()).toEqual(['Critère', 'T3 2026', 'T2 2026']);
+      await handicap.getByRole('link', { name: /Voir/ }).click();
+      await expect.poll(() => page.locator('#preuve-handicap').isVisible()).toBe(true);
+      await expectNoAxeViolations(page);
     });
   });
 });
