@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { join, sep } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -28,6 +28,7 @@ import type { RecheckQueue } from '../jobs/rechecks.ts';
 import type { WebhookOutbox } from '../jobs/outbox.ts';
 import type { DemoBuildState } from './demo.ts';
 import siteRoutes, { type SiteInfo } from './routes/site.ts';
+import { pageHead, withHead } from './page-head.ts';
 import { DEFAULT_SITE } from './config.ts';
 
 export interface AppInfo {
@@ -170,13 +171,19 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     });
   }
 
+  let indexHtml: string | undefined;
   fastify.setNotFoundHandler((request, reply) => {
     // A page path has no file extension; a missing asset (an old hashed name) is a 404, not the app.
     const path = request.url.split('?')[0]!;
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsPage && hasDashboard) {
-      // The dashboard routes in the browser: any page path gets the app, which shows its own 404.
-      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+      // The dashboard routes in the browser: any page path gets the app, which shows its own 404;
+      // a known page gets its own title, description and Open Graph tags.
+      const head = pageHead(fastify.db, path);
+      if (!head) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+      indexHtml ??= readFileSync(join(webRoot, 'index.html'), 'utf8');
+      const url = `${fastify.authOptions.publicUrl.replace(/\/+$/, '')}${path}`;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withHead(indexHtml, head, url));
     }
     if (wantsPage) {
       return reply.code(404).type('text/plain; charset=utf-8').send('Tableau de bord non construit : lancez « npm run build ».');
