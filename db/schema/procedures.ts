@@ -17,6 +17,8 @@ export const procedures = sqliteTable(
     yearlyVolume: integer('yearly_volume').notNull(),
     startUrl: text('start_url').notNull(),
     surveyId: integer('survey_id'),
+    /** Words people search the procedure by that its title does not hold (the catalogue's `keywords`). */
+    keywords: text('keywords', { mode: 'json' }).$type<string[]>().notNull().default([]),
     /** Set when the procedure left the catalogue; its history stays. */
     retiredAt: integer('retired_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),

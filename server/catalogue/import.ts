@@ -95,6 +95,7 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
       yearlyVolume: row.yearlyVolume,
       startUrl: row.startUrl,
       surveyId: row.surveyId,
+      keywords: row.keywords,
     };
     const before = existing.get(row.id);
     if (!before) {
@@ -110,7 +111,8 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
       before.audiences.join('|') !== fields.audiences.join('|') ||
       before.yearlyVolume !== fields.yearlyVolume ||
       before.startUrl !== fields.startUrl ||
-      before.surveyId !== fields.surveyId;
+      before.surveyId !== fields.surveyId ||
+      before.keywords.join('|') !== fields.keywords.join('|');
     const wasRetired = before.retiredAt !== null;
     if (!changed && !wasRetired) {
       summary.unchanged++;

@@ -14,8 +14,13 @@ export const CATALOGUE_COLUMNS = [
   'yearly_volume',
   'start_url',
   'survey_id',
+  'keywords',
 ] as const;
-const REQUIRED_COLUMNS = CATALOGUE_COLUMNS.filter((c) => c !== 'survey_id');
+const OPTIONAL_COLUMNS: readonly string[] = ['survey_id', 'keywords'];
+const REQUIRED_COLUMNS = CATALOGUE_COLUMNS.filter((c) => !OPTIONAL_COLUMNS.includes(c));
+/** Words people search a procedure by that its title does not hold ("impôts" for the income tax return). */
+export const KEYWORDS_MAX = 20;
+const KEYWORD_MAX_LENGTH = 60;
 
 export interface CatalogueRow {
   line: number;
@@ -27,6 +32,8 @@ export interface CatalogueRow {
   yearlyVolume: number;
   startUrl: string;
   surveyId: number | null;
+  /** Common words and acronyms a visitor may search it by (optional column, `;`-separated). */
+  keywords: string[];
 }
 
 export interface CatalogueIssue {
@@ -170,6 +177,7 @@ function validateRecords(records: RawRecord[]): ParsedCatalogue {
     const surveyId = isBlank(fields['survey_id'])
       ? null
       : integerField(fields['survey_id'], "identifiant d'enquête", problems, { min: 1 });
+    const keywords = keywordsField(fields['keywords'], problems);
 
     if (id !== undefined) {
       const first = idLines.get(id);
@@ -219,6 +227,7 @@ function validateRecords(records: RawRecord[]): ParsedCatalogue {
         yearlyVolume: yearlyVolume!,
         startUrl: startUrl!,
         surveyId: surveyId ?? null,
+        keywords: keywords ?? [],
       });
     }
   }
@@ -227,6 +236,21 @@ function validateRecords(records: RawRecord[]): ParsedCatalogue {
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** "impôts; revenus; IR" in a CSV cell, or a JSON list: each word trimmed, empty ones dropped, the same word once. */
+function keywordsField(value: unknown, problems: string[]): string[] | undefined {
+  if (isBlank(value)) return [];
+  const list = typeof value === 'string' ? value.split(';') : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
+  if (!list) {
+    problems.push('mots-clés : une liste de mots séparés par des points-virgules est attendue');
+    return undefined;
+  }
+  const words = [...new Set(list.map((w) => w.trim().replace(/\s+/g, ' ')).filter(Boolean))];
+  const long = words.find((w) => w.length > KEYWORD_MAX_LENGTH);
+  if (long) problems.push(`mot-clé « ${long.slice(0, 30)}… » trop long (${KEYWORD_MAX_LENGTH} caractères au plus)`);
+  if (words.length > KEYWORDS_MAX) problems.push(`${words.length} mots-clés, ${KEYWORDS_MAX} au plus`);
+  return long || words.length > KEYWORDS_MAX ? undefined : words;
 }
 
 function textField(value: unknown, name: string, problems: string[], maxLength: number): string | undefined {

@@ -93,6 +93,7 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
       audiences: procedures.audiences,
       yearlyVolume: procedures.yearlyVolume,
       startUrl: procedures.startUrl,
+      keywords: procedures.keywords,
       ministrySlug: ministries.slug,
       ministryName: ministries.name,
       administrationSlug: administrations.slug,
@@ -115,7 +116,8 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
         audiences: s.audiences,
         yearlyVolume: s.yearlyVolume,
         startUrl: s.startUrl,
-        searchText: fold(`${s.title} ${s.administrationName} ${s.ministryName}`),
+        // The catalogue's keywords too: "impôts" finds "Déclaration des revenus".
+        searchText: fold(`${s.title} ${s.administrationName} ${s.ministryName} ${s.keywords.join(' ')}`),
         scores: {},
       };
       rows.set(s.procedureId, row);

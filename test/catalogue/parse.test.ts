@@ -23,8 +23,18 @@ describe('parseCatalogue (CSV)', () => {
         yearlyVolume: 10_500_000,
         startUrl: 'https://carte-grise.demarches.test/',
         surveyId: 1637,
+        keywords: [],
       },
     ]);
+  });
+
+  it('reads an optional keywords column: words separated by semicolons, each once, a bad list reported with its line', () => {
+    const header = `${HEADER},keywords`;
+    const text = [header, `${GOOD},"carte grise ; SIV;immatriculation; ;SIV"`, GOOD.replace('101,', '102,').replace(',1637', ',1638') + `,"${Array.from({ length: 21 }, (_, i) => `mot${i}`).join(';')}"`].join('\n') + '\n';
+    const { rows, errors } = parseCatalogue(text, 'csv');
+    expect(rows.map((r) => r.keywords)).toEqual([['carte grise', 'SIV', 'immatriculation']]);
+    expect(errors).toEqual([{ line: 3, message: '21 mots-clés, 20 au plus' }]);
+    expect(parseCatalogue(JSON.stringify([{ id: 1, title: 'A', ministry: 'M', administration: 'Adm', audiences: ['particuliers'], yearly_volume: 1, start_url: 'https://a.test/', keywords: ['impôts', 'IR'] }]), 'json').rows[0]!.keywords).toEqual(['impôts', 'IR']);
   });
 
   // [what is wrong, the row, the message expected]

@@ -88,6 +88,15 @@ describe('the editions table', () => {
     });
   });
 
+  it('finds a procedure by the words people use: "impots" the income tax return, "CNI" the identity card and its loss', async () => {
+    await withPage(dashboard, '/demarches?recherche=impots', 1280, async (page) => {
+      await expect.poll(() => count(page)).toMatch(/^2\d démarches sur 250/);
+      expect(await titles(page)).toContain('Déclaration des revenus');
+      await page.getByLabel(/^Rechercher/).fill('CNI');
+      await expect.poll(async () => (await titles(page)).sort()).toEqual(["Déclaration de perte de papiers d'identité", "Pré-demande de carte nationale d'identité"]);
+    });
+  });
+
   it('sorts on a criterion from its header, best first then worst first, not measured last both ways, with aria-sort', async () => {
     await withPage(dashboard, '/demarches?ministere=interieur', 1280, async (page) => {
       await expect.poll(() => count(page)).toMatch(/^36/);

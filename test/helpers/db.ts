@@ -32,6 +32,7 @@ export function catalogueRow(overrides: Partial<CatalogueRow> = {}): CatalogueRo
     yearlyVolume: 1_000_000,
     startUrl: `http://test-${id}.demarches.test/`,
     surveyId: null,
+    keywords: [],
     ...overrides,
   };
 }

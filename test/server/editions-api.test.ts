@@ -61,6 +61,11 @@ describe('GET /api/editions/:slug/procedures', () => {
     expect(ants.items.every((p: { administration: { slug: string }; audiences: string[] }) => p.administration.slug === 'ants' && p.audiences.includes('professionnels'))).toBe(true);
     const search = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent('DECLARATION revenus')}`)).json();
     expect(search.items.map((p: { title: string }) => p.title)).toContain('Déclaration des revenus');
+    // The words people use, from the catalogue's keywords: "impôts" (or "impots") finds the income tax return, "CNI" the identity card.
+    for (const [q, title] of [['impôts', 'Déclaration des revenus'], ['impots', 'Déclaration des revenus'], ['CNI', "Pré-demande de carte nationale d'identité"], ['APL', "Demande d'aide au logement"]] as const) {
+      const found = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent(q)}&limit=100`)).json();
+      expect(found.items.map((p: { title: string }) => p.title), q).toContain(title);
+    }
     const accents = (await get(`/api/editions/2026-T3/procedures?q=${encodeURIComponent('prime renov')}`)).json();
     expect(accents.items.map((p: { title: string }) => p.title)).toContain("Demande de MaPrimeRénov'");
     // An unknown group is not an empty list: 404, like an unknown edition.

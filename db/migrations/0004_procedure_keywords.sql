@@ -1,0 +1,1 @@
+ALTER TABLE `procedures` ADD `keywords` text DEFAULT '[]' NOT NULL;
