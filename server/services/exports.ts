@@ -29,8 +29,10 @@ export function wideColumns(methodology: Methodology): Column[] {
       { name: `${c.slug}_status`, type: 'string', description: `${c.label} : measured, not_applicable ou unmeasurable.` },
       { name: `${c.slug}_value`, type: c.unit === 'label' ? 'string' : 'number', description: `${c.label} : valeur (${c.unit}).` },
       { name: `${c.slug}_level`, type: 'string', description: `${c.label} : niveau atteint.` },
+      { name: `${c.slug}_goal`, type: 'boolean', description: `${c.label} : objectif atteint (vide si non mesuré ou sans objectif).` },
       { name: `${c.slug}_source`, type: 'string', description: `${c.label} : crawl (mesuré), survey (enquête) ou declared (déclaré).` },
       { name: `${c.slug}_reason`, type: 'string', description: `${c.label} : pourquoi la valeur manque, ou ce qui fixe son niveau (statement_expired : déclaration de plus de 3 ans, niveau « Non », taux conservé).` },
+      { name: `${c.slug}_change`, type: 'string', description: `${c.label} : évolution depuis l'édition précédente (improved, regressed, unchanged, new).` },
     ]),
   ];
 }
@@ -105,7 +107,7 @@ export function* wideRows(table: EditionTable, rows: readonly EditionRow[] = tab
       table.edition.slug, r.id, r.title, r.ministry.name, r.administration.name, r.audiences.join('|'), r.yearlyVolume,
       ...table.methodology.criteria.flatMap((c) => {
         const s = r.scores[c.slug];
-        return [s?.status ?? 'unmeasurable', s?.value ?? null, s?.level ?? null, s?.source ?? null, s?.reason ?? null];
+        return [s?.status ?? 'unmeasurable', s?.value ?? null, s?.level ?? null, s?.goal ?? null, s?.source ?? null, s?.reason ?? null, s?.change ?? null];
       }),
     ];
   }

@@ -215,7 +215,7 @@ describe('exports', () => {
     const revenus = rows.find((r) => r['procedure_id'] === '102')!;
     expect(revenus).toMatchObject({ edition: '2026-T3', title: 'Déclaration des revenus', online_status: 'measured', online_source: 'crawl' });
     // An expired statement: its rate, level "Non" and the flag — not a "0".
-    expect(revenus).toMatchObject({ handicap_status: 'measured', handicap_value: '88', handicap_level: 'Non', handicap_reason: 'statement_expired' });
+    expect(revenus).toMatchObject({ handicap_status: 'measured', handicap_value: '88', handicap_level: 'Non', handicap_goal: 'false', handicap_reason: 'statement_expired', handicap_change: 'unchanged' });
   });
 
   it('carries an expired statement\'s rate and flag through the API and the long form', async () => {

@@ -26,10 +26,10 @@ describe('CSV exports', () => {
     expect(out).toBe(`a,b\n-1.5,'=1+1\n`);
   });
 
-  it('has five columns per criterion in wide form, after seven identity columns', () => {
+  it('has seven columns per criterion in wide form (status, value, level, goal, source, reason, change), after seven identity columns', () => {
     const columns = wideColumns(methodologyV1);
-    expect(columns).toHaveLength(7 + 5 * 13);
-    expect(columns.slice(7, 12).map((c) => c.name)).toEqual(['online_status', 'online_value', 'online_level', 'online_source', 'online_reason']);
+    expect(columns).toHaveLength(7 + 7 * 13);
+    expect(columns.slice(7, 14).map((c) => c.name)).toEqual(['online_status', 'online_value', 'online_level', 'online_goal', 'online_source', 'online_reason', 'online_change']);
     expect(new Set(columns.map((c) => c.name)).size).toBe(columns.length);
   });
 });
