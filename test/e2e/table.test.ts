@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { location, useDashboard, withPage } from '../helpers/dashboard.ts';
+import { expectNoAxeViolations, location, useDashboard, withPage } from '../helpers/dashboard.ts';
 
 // "Les 250 démarches": filters, search, sort, pagination and the edition selector, all kept in
 // the URL; the result count in a live region; the CSV of exactly the view on screen.
@@ -172,6 +172,17 @@ describe('the editions table', () => {
       await settled(page);
       expect(await cards.count()).toBe(36);
       expect(await cards.first().locator('dt').count()).toBe(9);
+      // The lists are folded under one button that says how many filters are on; the first
+      // result shows on the first screen.
+      const fold = page.locator('details.obs-filters__fold');
+      expect(await fold.getAttribute('open')).toBeNull();
+      expect(await fold.locator('summary').textContent()).toBe('Filtres et tri (1 actif)');
+      expect(await page.getByLabel('Ministère', { exact: true }).isVisible()).toBe(false);
+      expect((await cards.first().boundingBox())!.y).toBeLessThan(900);
+      await expectNoAxeViolations(page);
+      await fold.locator('summary').click();
+      expect(await page.getByLabel('Ministère', { exact: true }).inputValue()).toBe('interieur');
+      expect(await page.getByLabel('Ministère', { exact: true }).isVisible()).toBe(true);
       await cards.first().getByRole('link').click();
       await expect.poll(() => location(page)).toMatch(/^\/demarches\/\d+$/);
     });
