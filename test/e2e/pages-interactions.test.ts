@@ -152,6 +152,23 @@ describe('a procedure’s page on a phone', () => {
   });
 });
 
+describe('the syntheses on a phone', () => {
+  it('give each ministry as a card with every key criterion, the observatory first, nothing to scroll sideways', async () => {
+    await withPage(dashboard, '/syntheses', 375, async (page) => {
+      const cards = page.locator('li.obs-card[data-group]');
+      await expect.poll(() => cards.count()).toBeGreaterThan(10);
+      expect(await cards.first().textContent()).toMatch(/^Ensemble de l'Observatoire · 250 démarches/);
+      for (const card of (await cards.all()).slice(0, 5)) {
+        expect(await card.locator('dt').count()).toBe(9);
+        const box = (await card.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(375);
+      }
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await expectNoAxeViolations(page);
+    });
+  });
+});
+
 describe('a procedure’s page printed', () => {
   it("prints its content without the site’s navigation, on four A4 pages at most (measured: 4)", async () => {
     await withPage(dashboard, '/demarches/102', 1280, async (page) => {

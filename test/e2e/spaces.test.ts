@@ -183,6 +183,17 @@ describe('the ministry team space', () => {
       await logIn(page, team.email);
       await expect.poll(() => new URL(page.url()).pathname).toBe('/espace');
       await settled(page);
+      // One card per procedure, its whole status inside the screen, regressions first.
+      const cards = page.locator('li.obs-card[data-procedure]');
+      await expect.poll(() => cards.count()).toBe(interieur.size);
+      for (const card of (await cards.all()).slice(0, 8)) {
+        const box = (await card.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(375);
+        for (const badge of await card.locator('.fr-badge').all()) {
+          const b = (await badge.boundingBox())!;
+          expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width);
+        }
+      }
       await expectNoAxeViolations(page);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await page.screenshot({ path: join(SCREENSHOTS, 'espace-375.png'), fullPage: true });
