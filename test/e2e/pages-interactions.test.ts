@@ -26,6 +26,8 @@ describe('the front page', () => {
       expect(await figures.locator('.obs-key-figure__value').allTextContents()).toEqual(Array(5).fill(expect.stringMatching(/^\d+(,\d)?\u202f%$/)));
       expect(await page.locator('[data-figure="auth"] .obs-key-figure__trend').textContent()).toMatch(/^↗ \+\d+(,\d)? points? depuis le T2 2026$/);
       expect(await page.locator('[data-figure="online"] .obs-key-figure__trend').textContent()).toMatch(/stable depuis le T2 2026/);
+      // The coverage names the criteria measured for few procedures, with their own coverage.
+      expect(await page.locator('[data-figure="coverage"] .fr-text--xs').textContent()).toMatch(/^moyenne sur les 13 critères ; les moins mesurés : [^,]+ \d+(,\d)?\u202f%(, [^,]+ \d+(,\d)?\u202f%){0,2}$/);
       const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
       expect(loaded.some((u) => /\/assets\/index-.*\.js$/.test(u))).toBe(true);
       expect(loaded.some((u) => /\/assets\/setup-/.test(u))).toBe(false); // Chart.js: only where a chart is drawn
