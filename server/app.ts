@@ -19,7 +19,7 @@ import groupsRoutes from './routes/api/groups.ts';
 import etag from '@fastify/etag';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
-import auth from './auth/plugin.ts';
+import auth, { routePath } from './auth/plugin.ts';
 import sessionRoutes from './routes/api/session.ts';
 import teamRoutes from './routes/api/team.ts';
 import adminRoutes from './routes/api/admin.ts';
@@ -105,8 +105,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       global: !!opts.rateLimitPerMinute,
       max: opts.rateLimitPerMinute || 1000,
       timeWindow: '1 minute',
-      // Only the API is limited; the dashboard's static files are not.
-      allowList: (request) => !request.url.startsWith('/api/'),
+      // Only the API is limited; the dashboard's static files are not. By route, not raw URL.
+      allowList: (request) => !routePath(request).startsWith('/api/'),
       errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit: ${context.max} requests per minute, retry in ${context.after}` }),
     });
   }

@@ -68,9 +68,12 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
   });
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/api/')) return;
+    // Decided on the route the router matched, never on the raw URL: "/%61pi/session" and an
+    // absolute-form request line reach the same route as "/api/session", and get the same checks.
+    const route = routePath(request);
+    if (!route.startsWith('/api/')) return;
     // Public reads (the busiest routes) never need the user: no session lookup for them.
-    if (SAFE_METHODS.has(request.method) && !SPACE_PREFIXES.some((p) => request.url.startsWith(p))) return;
+    if (SAFE_METHODS.has(request.method) && !SPACE_PREFIXES.some((p) => route.startsWith(p))) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
       const found = findSession(fastify.db, token);
@@ -86,8 +89,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     }
     const sent = request.headers[CSRF_HEADER];
     const header = Array.isArray(sent) ? sent[0] : sent;
-    const path = request.url.split('?')[0];
-    if (path === LOGIN_ROUTE && request.method === 'POST') {
+    if (route === LOGIN_ROUTE && request.method === 'POST') {
       if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Jeton CSRF absent ou invalide : rechargez la page de connexion.' });
       return;
     }
@@ -101,6 +103,20 @@ declare module 'fastify' {
     setSessionCookie(token: string): FastifyReply;
     clearSessionCookie(): FastifyReply;
     issueLoginCsrf(): string;
+  }
+}
+
+/**
+ * The path a request is routed by: the matched route's pattern ("/api/me/procedures/:id"), or for
+ * a request no route matched, its path decoded as the router decodes it (absolute form included).
+ */
+export function routePath(request: FastifyRequest): string {
+  const matched = request.routeOptions.url;
+  if (matched) return matched;
+  try {
+    return decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+  } catch {
+    return request.url;
   }
 }
 

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -94,6 +95,44 @@ describe('authentication and CSRF', () => {
     expect(noToken.statusCode).toBe(403);
     const crossSite = await app.inject({ method: 'PUT', url: `/api/me/watchlist/${own}`, headers: { ...team.headers, origin: 'https://evil.example', host: 'localhost:80' } });
     expect(crossSite.statusCode).toBe(403);
+  });
+
+  it('checks an encoded or absolute-form path as the route it reaches: no login without token, no logout without token, rate limits held', async () => {
+    // "/%61pi/session" is routed to /api/session: same answers, whatever the spelling of the URL.
+    for (const url of ['/%61pi/session', '/api/%73ession', '//api/session'.slice(1)]) {
+      const res = await app.inject({ method: 'POST', url, payload: { email: teamAccount.email, password: PASSWORD } });
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 403 });
+    }
+    const logout = await app.inject({ method: 'DELETE', url: '/%61pi/session', headers: { cookie: team.cookie } });
+    expect(logout.statusCode).toBe(403);
+    expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: team.cookie } })).statusCode).toBe(200);
+    // An absolute-form request line, over a real socket.
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = new URL(address).port;
+    const raw = (line: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`${line}\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`));
+        let out = '';
+        socket.on('data', (d) => (out += d.toString()));
+        socket.on('end', () => resolve(out.split('\r\n')[0]!));
+        socket.on('error', reject);
+      });
+    expect(await raw(`POST http://127.0.0.1:${port}/api/session HTTP/1.1`)).toBe('HTTP/1.1 403 Forbidden');
+    expect(await raw(`POST http://127.0.0.1:${port}/%61pi/session HTTP/1.1`)).toBe('HTTP/1.1 403 Forbidden');
+    // The login limit counts the encoded spelling with the plain one.
+    const limited = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 1; i++) {
+        const first = await limited.inject('/api/session');
+        const res = await limited.inject({ method: 'POST', url: i % 2 ? '/%61pi/session' : '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email: `nobody-${i}@example.fr`, password: 'whatever it is' } });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, LOGIN_ATTEMPTS_PER_MINUTE).every((s) => s === 401)).toBe(true);
+      expect(statuses.at(-1)).toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('sets an httpOnly, SameSite=Strict session cookie, and ends it at logout', async () => {
