@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, asc, eq, inArray, lt, ne, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, sessions, users, type Role, type Scope } from '../../db/schema/index.ts';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -98,17 +98,40 @@ export async function authenticate(db: Db, email: string, password: string, now 
     await verifyPassword(password, DECOY_HASH);
     return { ok: false, reason: 'invalid' };
   }
-  if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil };
+  // The attempt is counted before the password is hashed, in one statement: guesses sent in
+  // parallel each take a numbered place, and the ones past the tenth are refused unheard.
+  const place = db
+    .update(users)
+    .set({ failedLogins: sql`${users.failedLogins} + 1` })
+    .where(and(eq(users.id, user.id), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+    .returning({ failedLogins: users.failedLogins })
+    .get();
+  if (!place || place.failedLogins > MAX_FAILED_LOGINS) {
+    // Locked (or about to be by the guesses ahead): same work, same answer time as a real check.
+    await verifyPassword(password, DECOY_HASH);
+    const lockedUntil = lock(db, user.id, now);
+    return { ok: false, reason: 'locked', lockedUntil };
+  }
   const matches = await verifyPassword(password, user.passwordHash);
   if (!matches) {
-    const failed = user.failedLogins + 1;
-    const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
-    db.update(users).set({ failedLogins: lockedUntil ? 0 : failed, lockedUntil }).where(eq(users.id, user.id)).run();
-    return lockedUntil ? { ok: false, reason: 'locked', lockedUntil } : { ok: false, reason: 'invalid' };
+    if (place.failedLogins >= MAX_FAILED_LOGINS) return { ok: false, reason: 'locked', lockedUntil: lock(db, user.id, now) };
+    return { ok: false, reason: 'invalid' };
   }
   if (user.disabledAt) return { ok: false, reason: 'disabled' };
   db.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id)).run();
   return { ok: true, user };
+}
+
+/** Locks the account from now (keeping a lock already running), and restarts the count for after it. */
+function lock(db: Db, userId: number, now: Date): Date {
+  const until = new Date(now.getTime() + LOCK_MS);
+  const row = db
+    .update(users)
+    .set({ failedLogins: 0, lockedUntil: sql`max(coalesce(${users.lockedUntil}, 0), ${until.getTime()})` })
+    .where(eq(users.id, userId))
+    .returning({ lockedUntil: users.lockedUntil })
+    .get();
+  return row?.lockedUntil ?? until;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');

@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, users } from '../../db/schema/index.ts';
-import { authenticate, LOCK_MS } from '../../server/auth/accounts.ts';
+import { authenticate, LOCK_MS, MAX_FAILED_LOGINS } from '../../server/auth/accounts.ts';
 import { buildServer } from '../../server/server.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
-import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/api/session.ts';
+import { LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_REFUSED } from '../../server/routes/api/session.ts';
 import { cookiesOf, createAccount, login, PASSWORD, type Session } from '../helpers/accounts.ts';
 
 // Issue #6's security promises, over real HTTP handling (inject) on a real SQLite database.
@@ -149,22 +149,32 @@ describe('authentication and CSRF', () => {
     expect((await app.inject({ url: '/api/me/procedures', headers: { cookie: session.cookie } })).statusCode).toBe(401);
   });
 
-  it('locks an account for a while after ten wrong passwords, even against the right one', async () => {
+  it('locks an account for a while after ten wrong passwords, even against the right one, saying no more than to an unknown address', async () => {
     const account = await createAccount(db, 'team', { ministries: ['interieur'] });
-    const attempt = async (password: string) => {
+    const attempt = async (password: string, email = account.email) => {
       const first = await app.inject('/api/session');
-      return app.inject({ method: 'POST', url: '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email: account.email, password } });
+      return app.inject({ method: 'POST', url: '/api/session', headers: { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken }, payload: { email, password } });
     };
-    for (let i = 1; i <= 9; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
-    const tenth = await attempt('wrong password 10');
-    expect(tenth.statusCode).toBe(429);
-    expect(tenth.json().message).toMatch(/verrouillé/);
-    expect(Number(tenth.headers['retry-after'])).toBeGreaterThan(LOCK_MS / 1000 - 60);
+    const unknown = await attempt('whatever it is', 'nobody-here@example.fr');
+    expect(unknown.statusCode).toBe(401);
+    for (let i = 1; i <= 10; i++) expect((await attempt(`wrong password ${i}`)).statusCode).toBe(401);
     const right = await attempt(PASSWORD);
-    expect(right.statusCode).toBe(429);
+    // Locked: the very answer an unknown address gets (status, body, no Retry-After).
+    expect({ status: right.statusCode, body: right.json(), retryAfter: right.headers['retry-after'] }).toEqual({ status: 401, body: unknown.json(), retryAfter: undefined });
+    expect(unknown.json().message).toBe(LOGIN_REFUSED);
+    expect(db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, account.id)).get()!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCK_MS - 60_000);
     // Once the lock has passed, the right password opens again.
     const later = new Date(Date.now() + LOCK_MS + 1000);
     expect(await authenticate(db, account.email, PASSWORD, later)).toMatchObject({ ok: true });
+  });
+
+  it('counts parallel wrong passwords one by one: sixty at once are locked after exactly ten', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['interieur'] });
+    const outcomes = await Promise.all(Array.from({ length: 60 }, (_, i) => authenticate(db, account.email, `wrong guess ${i}`)));
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'invalid')).toHaveLength(MAX_FAILED_LOGINS - 1);
+    expect(outcomes.filter((o) => !o.ok && o.reason === 'locked')).toHaveLength(60 - (MAX_FAILED_LOGINS - 1));
+    // Locked now, even for the right password.
+    expect(await authenticate(db, account.email, PASSWORD)).toMatchObject({ ok: false, reason: 'locked' });
   });
 
   it('limits login attempts per address, whatever the account', async () => {

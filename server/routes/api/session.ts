@@ -1,9 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticate, changePassword, createSession, endSession, publicUser } from '../../auth/accounts.ts';
+import { authenticate, changePassword, createSession, endSession, LOCK_MS, MAX_FAILED_LOGINS, publicUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
 import { CSRF_HEADER, requireUser } from '../../auth/plugin.ts';
 import { UserSchema, authErrors } from '../../schemas.ts';
-import { minutesWords } from '../../words.ts';
+
+/** The one answer to a refused login: it says the lock rule without saying whether it applies. */
+export const LOGIN_REFUSED = `Adresse électronique ou mot de passe incorrect. Après ${MAX_FAILED_LOGINS} essais erronés de suite, un compte est bloqué ${LOCK_MS / 60_000} minutes.`;
 
 /** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
@@ -48,13 +50,9 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       reply.header('cache-control', 'no-store');
       const outcome = await authenticate(fastify.db, request.body.email, request.body.password);
       if (!outcome.ok) {
-        if (outcome.reason === 'locked') {
-          const seconds = Math.max(1, Math.ceil((outcome.lockedUntil!.getTime() - Date.now()) / 1000));
-          reply.header('retry-after', String(seconds));
-          return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: `Trop de mots de passe erronés : compte verrouillé pendant ${minutesWords(seconds)}.` });
-        }
-        // The same answer whether the e-mail is unknown, the password wrong or the account disabled.
-        return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Adresse électronique ou mot de passe incorrect.' });
+        // The same answer, in the same time, whether the e-mail is unknown, the password wrong, the
+        // account disabled or locked: a lock must not tell which addresses have an account.
+        return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: LOGIN_REFUSED });
       }
       if (request.session) endSession(fastify.db, request.session.tokenHash);
       const { token, csrfToken } = createSession(fastify.db, outcome.user.id);
