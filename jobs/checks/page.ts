@@ -196,6 +196,8 @@ export function findCallToAction(page: ParsedPage): CallToAction | null {
     // An in-page anchor is not a way in; a "#/route" of a single-page application is.
     if (rawHref.startsWith('#') && !/^#!?\//.test(rawHref)) return null;
     const href = rawHref ? absolute(rawHref, page.baseUrl) : page.finalUrl;
+    // Only a web address is a way in (and only one ends up in the evidence): no data:, vbscript:, ….
+    if (!isWebUrl(href)) return null;
     return { text: controlLabel($, el), href };
   };
   // A simulator is not the procedure, unless the page is about the simulator itself.
@@ -317,6 +319,15 @@ export function loginForms(page: ParsedPage): Element[] {
     .find('form')
     .toArray()
     .filter((form) => isLoginForm($, form));
+}
+
+/** Whether a URL is an http(s) address: the only kind kept in evidence as a link. */
+export function isWebUrl(url: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 export function absolute(href: string, base: string): string {

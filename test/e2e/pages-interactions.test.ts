@@ -5,11 +5,19 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { expectNoAxeViolations, location, useDashboard, withPage } from '../helpers/dashboard.ts';
 import { EXPIRED_STATEMENT } from '../helpers/editions.ts';
+import { and, eq } from 'drizzle-orm';
+import { observations } from '../../db/schema/index.ts';
 
 // The front page, a procedure's page and a ministry's synthesis, used as a visitor would:
 // following links, switching charts, downloading a chart as PNG and CSV, comparing two ministries.
 
-const dashboard = useDashboard();
+// A crawled page's hostile links in procedure 104's evidence: they must show as text, never as links.
+const HOSTILE = { url: 'javascript:alert(document.domain)', finalUrl: 'data:text/html,<script>alert(1)</script>', callToAction: { text: 'Commencer', href: 'javascript:void(0)' }, tool: 'test', toolVersion: '1' };
+const dashboard = useDashboard({
+  seed: (db) => {
+    db.update(observations).set({ evidence: HOSTILE }).where(and(eq(observations.procedureId, 104), eq(observations.criterion, 'online'))).run();
+  },
+});
 
 async function download(page: Page, link: ReturnType<Page['getByRole']>): Promise<{ name: string; bytes: Buffer }> {
   const [file] = await Promise.all([page.waitForEvent('download'), link.click()]);
@@ -123,6 +131,18 @@ describe('a ministry’s synthesis', () => {
       expect(await bars.locator('thead th').allTextContents()).toEqual(['Édition', 'Oui', 'Partiel', 'Non', 'Démarche proactive', 'Démarches mesurées', 'Non mesurables']);
       expect(await bars.locator('tbody th').allTextContents()).toEqual(['T2 2026', 'T3 2026']);
       await expect.poll(() => page.locator('section', { has: page.locator('#demarches-groupe') }).locator('tbody tr').count()).toBe(36);
+    });
+  });
+});
+
+describe('evidence from a hostile page', () => {
+  it('shows a javascript: or data: address as text, never as a link', async () => {
+    await withPage(dashboard, '/demarches/104', 1280, async (page) => {
+      const proof = page.locator('section.obs-proof', { has: page.locator('#preuve-online') });
+      await expect.poll(() => proof.textContent()).toMatch(/javascript:alert\(document\.domain\)/);
+      expect(await proof.locator('a[href^="javascript:"], a[href^="data:"]').count()).toBe(0);
+      expect(await page.locator('a[href^="javascript:"], section.obs-proof a[href^="data:"]').count()).toBe(0);
+      expect(await proof.locator('.obs-not-a-link').count()).toBe(3);
     });
   });
 });

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { axeViolations, connectBrowser, describeViolations } from './browser.ts';
 import { createDemoDb } from './db.ts';
+import type { Db } from '../../db/client.ts';
 import { startServer } from './server.ts';
 import { seedTwoEditions } from './editions.ts';
 
@@ -21,13 +22,14 @@ export interface Dashboard {
 }
 
 /** Registers the suite's hooks; the returned object is filled before the first test runs. */
-export function useDashboard(): Dashboard {
+export function useDashboard(options: { seed?: (db: Db) => void } = {}): Dashboard {
   const state = { dir: mkdtempSync(join(tmpdir(), 'observatoire-e2e-')) } as Dashboard;
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const db = await createDemoDb(join(state.dir, 'e2e.sqlite'));
     seedTwoEditions(db);
+    options.seed?.(db);
     const started = await startServer(db);
     app = started.app;
     state.base = started.url;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFrenchDate, readMention, readStatement } from '../../jobs/checks/statement.ts';
-import { parsePage, Visit } from '../../jobs/checks/page.ts';
+import { findCallToAction, parsePage, Visit } from '../../jobs/checks/page.ts';
 import { findFranceConnect, authCheck } from '../../jobs/checks/auth.ts';
 import { onlineCheck } from '../../jobs/checks/online.ts';
 import { dlnufCheck, stateHeldFields } from '../../jobs/checks/dlnuf.ts';
@@ -257,5 +257,15 @@ describe('the dlnuf check', () => {
     expect(await dlnufCheck.run({ visit, now: NOW })).toMatchObject({ value: 1 });
     const login = site({ '/': '<a href="/demarche">Faire ma demande</a>', '/demarche': form('<label for="i">Identifiant</label><input id="i"><label for="w">Mot de passe</label><input id="w" type="password">') });
     expect(await dlnufCheck.run({ visit: login, now: NOW })).toMatchObject({ status: 'unmeasurable', reason: 'form_behind_login' });
+  });
+});
+
+describe('a call to action', () => {
+  it('is a web address only: a javascript:, vbscript: or data: link is never the way in, nor evidence', async () => {
+    for (const href of [' JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)']) {
+      const html = `<main><h1>Demande de carte grise</h1><p><a href="${href}">Faire ma demande en ligne</a></p></main>`;
+      expect(findCallToAction(parsePage(page(html))), href).toBeNull();
+    }
+    expect(findCallToAction(parsePage(page('<main><h1>Demande</h1><p><a href="/demarche">Faire ma demande en ligne</a></p></main>')))).toMatchObject({ href: 'http://site.test/demarche' });
   });
 });
