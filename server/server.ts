@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import app, { type AppOptions } from './app.ts';
 
@@ -14,6 +15,18 @@ export async function buildServer(options: AppOptions & { logLevel?: string; log
       redact: { paths: ['req.headers.cookie', 'req.headers["x-csrf-token"]', 'req.headers.authorization', 'res.headers["set-cookie"]', '*.password', '*.passwordHash'], censor: '[masqué]' },
     },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    // Query strings and path parameters are text: "?limit=20" is coerced to a number. A JSON body
+    // already has its types and is taken as sent: null is not 0, "0x1F" is not 31.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (externalSchemas, ajvOptions) => {
+          const options = ajvOptions as { customOptions: Record<string, unknown> };
+          const coercing = AjvCompiler()(externalSchemas, options as never);
+          const strict = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } } as never);
+          return (route) => (route.httpPart === 'body' ? strict : coercing)(route);
+        },
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // Request lines ("incoming request", "request completed") are info-level: keep them for debugging only.
   const verbose = logLevel === 'debug' || logLevel === 'trace';

@@ -259,7 +259,11 @@ function checkDeclaration(input: DeclarationInput): { valueNum: number | null; v
     if (input.value !== PROACTIVE) throw new AccountError(`Pour « online », la seule valeur déclarable est « ${PROACTIVE} ».`);
     return { valueNum: null, valueText: PROACTIVE, answers: null };
   }
-  const value = typeof input.value === 'number' ? input.value : Number(String(input.value).replace(',', '.'));
+  // A number, or a number written in French or English ("72,5", "72.5"): nothing else — an empty
+  // or odd string ("", "0x1F", "1e2") is refused, never read as 0 or 31.
+  const text = typeof input.value === 'string' ? input.value.trim() : null;
+  if (text !== null && !/^-?\d+([.,]\d+)?$/.test(text)) throw new AccountError(text === '' ? `La valeur de « ${spec.label} » est vide.` : `La valeur de « ${spec.label} » doit être un nombre (« ${text.slice(0, 40)} » n’en est pas un).`);
+  const value = typeof input.value === 'number' ? input.value : Number(text!.replace(',', '.'));
   if (!Number.isFinite(value) || value < spec.min! || value > spec.max!) throw new AccountError(`La valeur de « ${spec.label} » doit être un nombre entre ${spec.min} et ${spec.max}.`);
   if (spec.kind === 'count' && !Number.isInteger(value)) throw new AccountError(`La valeur de « ${spec.label} » est un nombre entier de données.`);
   if (spec.kind === 'score') {

@@ -108,6 +108,14 @@ describe('declarations', () => {
       { criterion: 'online', value: 'Oui', justification: 'La démarche est entièrement en ligne.' },
       { criterion: 'dlnuf', value: 2.5, justification: 'Formulaire derrière la connexion.' },
       { criterion: 'satisfaction', value: 8.2, justification: 'Notre propre enquête de satisfaction.' },
+      // Empty or wrong-typed values are refused, never read as 0 (the best dlnuf level) or 31.
+      { criterion: 'dlnuf', value: '', justification: 'Formulaire derrière la connexion.' },
+      { criterion: 'dlnuf', value: '   ', justification: 'Formulaire derrière la connexion.' },
+      { criterion: 'dlnuf', value: null, justification: 'Formulaire derrière la connexion.' },
+      { criterion: 'dlnuf', value: '0x1F', justification: 'Formulaire derrière la connexion.' },
+      { criterion: 'dlnuf', value: true, justification: 'Formulaire derrière la connexion.' },
+      { criterion: 'usage', value: '1e2', justification: 'Tableau de bord de la DNUM, 2026.' },
+      { criterion: 'satisfaction', value: 8.2, answers: '1200', justification: 'Notre propre enquête de satisfaction.' },
     ];
     for (const body of cases) {
       const res = await declare(ids[0]!, body);
