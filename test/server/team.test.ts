@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { alerts, webhookDeliveries } from '../../db/schema/index.ts';
+import { alerts, procedures, webhookDeliveries } from '../../db/schema/index.ts';
+import { load } from 'cheerio';
 import { writeObservations } from '../../jobs/crawl.ts';
 import { quarterOf } from '../../methodology/quarters.ts';
 import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
@@ -208,5 +209,38 @@ describe('alerts', () => {
     expect(all).toContain('Authentification : FranceConnect → Non');
     expect(all).toMatch(/Édition \d{4}-T\d publiée/);
     expect(all).toContain('alertes, tous ministères');
+  });
+
+  it('is valid Atom (RFC 4287) and keeps a catalogue title as text', async () => {
+    // A procedure whose title holds markup, and a regression on it.
+    const id = procedureIdsOf(db, 'interieur')[5]!;
+    db.update(procedures).set({ title: 'Démarche <img src=x onerror=alert(1)> & « test »' }).where(eq(procedures.id, id)).run();
+    const at = new Date('2026-11-20T10:00:00Z');
+    const observe = (value: string, when: Date) =>
+      writeObservations(db, null, id, [{ check: 'mobile', criterion: 'mobile', status: 'measured', value, observedAt: when, evidence: { url: 'http://x.test/' }, details: {} }] as never, when);
+    observe('Oui', new Date(at.getTime() - 1000));
+    observe('Non', at);
+    const xml = (await app.inject('/api/ministries/interieur/alerts.atom')).body;
+    const $ = load(xml, { xml: true });
+    const feed = $('feed');
+    expect(feed.attr('xmlns')).toBe('http://www.w3.org/2005/Atom');
+    // Required of the feed: id, title, updated, and an author (here the feed's, for every entry).
+    for (const el of ['id', 'title', 'updated']) expect(feed.children(el).text().trim(), el).not.toBe('');
+    expect(feed.children('author').children('name').text()).toMatch(/\S/);
+    expect(feed.children('link[rel="self"]').attr('href')).toMatch(/\/api\/ministries\/interieur\/alerts\.atom$/);
+    const entries = feed.children('entry').toArray();
+    expect(entries.length).toBeGreaterThan(1);
+    for (const entry of entries) {
+      const e = $(entry);
+      for (const el of ['id', 'title', 'updated']) expect(e.children(el).text().trim(), el).not.toBe('');
+      expect(new Date(e.children('updated').text()).toString()).not.toBe('Invalid Date');
+      expect(e.children('link').attr('href')).toMatch(/^http/);
+      for (const c of e.children('category').toArray()) expect($(c).attr('term')).toMatch(/^(regression|edition_published)$/);
+    }
+    // The title is text: its markup escaped inside the type="html" title, never live HTML.
+    const title = entries.map((e) => $(e).children('title')).find((t) => t.text().includes('onerror'))!;
+    expect(title.attr('type')).toBe('html');
+    expect(title.text()).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; « test »');
+    expect(title.text()).not.toContain('<img');
   });
 });

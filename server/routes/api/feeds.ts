@@ -30,7 +30,7 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description: 'Reculs mesurés sur les démarches de tous les ministères ; éditions publiées.',
         self,
         link: `${base()}/syntheses`,
-      });
+      }, { name: fastify.site.publisher, email: fastify.site.contactEmail });
     },
   );
 
@@ -60,14 +60,14 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description: `Reculs mesurés sur les démarches relevant de : ${ministry.name} ; éditions publiées.`,
         self: `${base()}/api/ministries/${ministry.slug}/alerts.atom`,
         link: `${base()}/syntheses/ministere/${ministry.slug}`,
-      });
+      }, { name: fastify.site.publisher, email: fastify.site.contactEmail });
     },
   );
 };
 
 type Alert = typeof alerts.$inferSelect;
 
-function sendFeed(reply: FastifyReply, base: string, rows: Alert[], about: { title: string; description: string; self: string; link: string }) {
+function sendFeed(reply: FastifyReply, base: string, rows: Alert[], about: { title: string; description: string; self: string; link: string }, publisher: { name: string; email: string }) {
   const feed = new Feed({
     title: about.title,
     description: about.description,
@@ -78,18 +78,22 @@ function sendFeed(reply: FastifyReply, base: string, rows: Alert[], about: { tit
     feedLinks: { atom: about.self },
     copyright: 'Licence Ouverte 2.0',
     generator: 'Observatoire',
+    // RFC 4287: a feed names its author (or every entry does).
+    author: { name: publisher.name, email: publisher.email, link: base },
   });
   for (const a of rows) {
+    // Titles and summaries are type="html": a procedure's title is text, so it is escaped to stay text
+    // ("<img onerror…>" in a catalogue title shows as written in a feed reader, never runs).
     feed.addItem({
-      title: a.payload.title,
+      title: escapeXml(a.payload.title),
       id: `${base}/alerts/${a.id}`,
       link: base + a.payload.url,
-      description: a.payload.summary,
+      description: escapeXml(a.payload.summary),
       content: a.payload.regressions
         ? `<ul>${a.payload.regressions.map((r) => `<li>${escapeXml(r.label)} : ${escapeXml(r.before ?? '—')} → ${escapeXml(r.after ?? '—')}</li>`).join('')}</ul>`
         : escapeXml(a.payload.summary),
       date: a.createdAt,
-      category: [{ name: a.kind === 'regression' ? 'recul' : 'publication' }],
+      category: [a.kind === 'regression' ? { term: 'regression', name: 'Recul mesuré' } : { term: 'edition_published', name: 'Édition publiée' }],
     });
   }
   reply.header('cache-control', 'public, max-age=300');
@@ -97,7 +101,7 @@ function sendFeed(reply: FastifyReply, base: string, rows: Alert[], about: { tit
 }
 
 function escapeXml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 export default feedsRoutes;
