@@ -8,19 +8,24 @@ export class FetchError extends Error {
   constructor(
     readonly type: FailureType,
     message: string,
-    readonly details: { url?: string; status?: number; phase?: 'connect' } = {},
+    readonly details: { url?: string; status?: number; phase?: 'connect'; code?: string } = {},
   ) {
     super(message);
   }
 }
 
+/** A connection that dropped under way: the next one may well hold. */
+const DROPPED = /^(ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED)$/;
+
 /**
- * Failures worth another try: the next attempt may well succeed. DNS and TLS never are; nor is
- * a request that already used its whole deadline (a site that drips would cost it twice).
+ * Failures worth another try: the next attempt may well succeed — a connection reset or closed
+ * under way, a connection that could not be opened in time, 429/502/503/504. DNS and TLS never
+ * are, nor a refused connection, an unreachable host or an answer that is not HTTP; nor a request
+ * that already used its whole deadline (a site that drips would cost it twice).
  */
 export function isTransient(err: unknown): boolean {
   if (!(err instanceof FetchError)) return false;
-  if (err.type === 'network') return true;
+  if (err.type === 'network') return DROPPED.test(err.details.code ?? '');
   if (err.type === 'timeout') return err.details.phase === 'connect';
   return err.type === 'http' && [429, 502, 503, 504].includes(err.details.status ?? 0);
 }
@@ -44,7 +49,7 @@ export function classifyError(err: unknown, url: string): FetchError {
     }
     if (code && TLS_CODES.test(code)) return new FetchError('tls', `TLS failure (${code})`, { url });
     if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED|ERR_HTTP_PARSER|HPE_)/.test(code)) {
-      return new FetchError('network', `connection failed (${code})`, { url });
+      return new FetchError('network', `connection failed (${code})`, { url, code: code.startsWith('HPE_') ? 'ERR_HTTP_PARSER' : code });
     }
   }
   const message = err instanceof Error ? err.message : String(err);

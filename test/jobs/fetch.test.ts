@@ -180,6 +180,20 @@ describe('fetchPage against hostile servers', () => {
     expect(tlsAttempts).toBe(1);
   });
 
+  it('never retries a refused connection or a reply that is not HTTP: the site is down, not interrupted', async () => {
+    for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'HPE_INVALID_CONSTANT']) {
+      const agent = new MockAgent();
+      agent.disableNetConnect();
+      let attempts = 0;
+      agent.get('http://down.example').intercept({ path: '/' }).reply(() => {
+        attempts++;
+        throw Object.assign(new Error(`connect ${code}`), { code });
+      }).persist();
+      await expect(fetchPage('http://down.example/', options({ dispatcher: agent, retries: 3, retryDelayMs: 1 })), code).rejects.toMatchObject({ type: 'network' });
+      expect({ code, attempts }).toEqual({ code, attempts: 1 });
+    }
+  });
+
   it('sends its named user agent', async () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
