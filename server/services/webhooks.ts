@@ -51,6 +51,9 @@ export function listWebhooks(db: Db, user: User) {
     .map((w) => view(db, w));
 }
 
+/** Webhooks an account may keep active: each one is a delivery per alert, signed and retried. */
+export const WEBHOOKS_PER_ACCOUNT = 10;
+
 /** Checks the address: http(s) only; https and a public host unless private addresses are allowed (demo, tests). */
 export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   let url: URL;
@@ -72,9 +75,11 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
 export function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
   const { kind, slug } = input.scope;
   const table = kind === 'ministry' ? ministries : administrations;
-  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new AccountError(`${kind === 'ministry' ? 'Ministère' : 'Administration'} inconnu(e) : « ${slug} ».`, 404);
+  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new AccountError(`${kind === 'ministry' ? 'Ministère inconnu' : 'Administration inconnue'} : « ${slug} ».`, 404);
   if (!mayUse(db, user, kind, slug)) throw new AccountError('Ce groupe ne relève pas de votre périmètre.', 403);
   const url = checkWebhookUrl(input.url, options.allowPrivate);
+  const active = db.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, user.id), isNull(webhooks.disabledAt))).get()?.n ?? 0;
+  if (active >= WEBHOOKS_PER_ACCOUNT) throw new AccountError(`${WEBHOOKS_PER_ACCOUNT} webhooks actifs au plus par compte : supprimez-en un avant d’en ajouter un autre.`, 409);
   const secret = randomBytes(32).toString('base64url');
   const created = db.insert(webhooks).values({ scopeKind: kind, scopeSlug: slug, url, secret, createdBy: user.id, createdAt: now }).returning().get();
   return view(db, created, secret);

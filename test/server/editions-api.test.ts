@@ -308,6 +308,9 @@ describe('exports', () => {
     const pkg = (await get('/api/datapackage.json')).json();
     expect(pkg).toMatchObject({ profile: 'tabular-data-package', version: '2.0.0' });
     expect(pkg.resources.map((r: { name: string }) => r.name)).toEqual(['edition-wide', 'edition-long', 'history-long']);
+    // Links from the configured public address, whatever Host the request claims.
+    const spoofed = (await app.inject({ url: '/api/datapackage.json', headers: { host: 'evil.example' } })).json();
+    expect(spoofed.resources.every((r: { path: string }) => r.path.startsWith('http://127.0.0.1:3000/api/'))).toBe(true);
   });
 });
 

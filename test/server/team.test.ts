@@ -190,6 +190,22 @@ describe('alerts', () => {
     expect(db.select().from(alerts).where(and(eq(alerts.kind, 'regression'), eq(alerts.procedureId, id))).all()).toHaveLength(1);
   });
 
+  it('keeps ten active webhooks at most per account', async () => {
+    const member = await login(app, (await createAccount(db, 'team', { ministries: ['justice'] }, 'Équipe Justice')).email);
+    const add = (i: number) => app.inject({ method: 'POST', url: '/api/me/webhooks', headers: member.headers, payload: { url: `http://127.0.0.1:9/hook-${i}`, scope: { kind: 'ministry', slug: 'justice' } } });
+    const created: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await add(i);
+      expect(res.statusCode).toBe(201);
+      created.push(res.json().id);
+    }
+    const eleventh = await add(10);
+    expect(eleventh.statusCode).toBe(409);
+    expect(eleventh.json().message).toMatch(/10 webhooks actifs au plus/);
+    expect((await app.inject({ method: 'DELETE', url: `/api/me/webhooks/${created[0]}`, headers: member.headers })).statusCode).toBe(204);
+    expect((await add(11)).statusCode).toBe(201);
+  });
+
   it("publishes a ministry's alerts as an Atom feed", async () => {
     const res = await app.inject('/api/ministries/interieur/alerts.atom');
     expect(res.statusCode).toBe(200);

@@ -83,7 +83,8 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/datapackage.json',
     { schema: { tags: ['data'], summary: 'Frictionless data package describing the exports', response: { 200: Type.Object({}, { additionalProperties: true }), 500: errorResponses[500] } } },
-    async (request) => dataPackage(currentMethodology, `${request.protocol}://${request.host}`),
+    // Links from the configured public address, never from the request's Host header.
+    async () => dataPackage(currentMethodology, fastify.authOptions.publicUrl.replace(/\/+$/, '')),
   );
 };
 
