@@ -4,7 +4,7 @@ import { crawl } from './crawl.ts';
 import { probeRound } from './probe.ts';
 import { pullSurveys } from './survey.ts';
 import type { Job } from './scheduler.ts';
-import { closeEdition } from './editions/close.ts';
+import { closeEdition, EmptyQuarterError } from './editions/close.ts';
 import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
 
 export interface JobDeps {
@@ -61,8 +61,14 @@ export function observatoryJobs(deps: JobDeps): Job[] {
       schedule: '0 6 1 1,4,7,10 *',
       run: async (now) => {
         const slug = previousQuarter(quarterOf(now)).slug;
-        const s = closeEdition(deps.db, slug, { now });
-        return `draft ${slug}: ${s.procedures} procedures, changes ${JSON.stringify(s.changes)}`;
+        try {
+          const s = closeEdition(deps.db, slug, { now });
+          return `draft ${slug}: ${s.procedures} procedures, changes ${JSON.stringify(s.changes)}`;
+        } catch (err) {
+          // Nothing measured (crawls off all quarter): no empty draft behind the operator's back.
+          if (err instanceof EmptyQuarterError) return `no draft ${slug}: nothing was measured in the quarter`;
+          throw err;
+        }
       },
     },
   ];

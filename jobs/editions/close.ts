@@ -21,6 +21,11 @@ export class EditionError extends Error {
   override name = 'EditionError';
 }
 
+/** A quarter without any measurement: refused unless asked for (`allowEmpty`). */
+export class EmptyQuarterError extends EditionError {
+  override name = 'EmptyQuarterError';
+}
+
 /** Criteria measured by page checks, and by the survey: their latest observation in the quarter counts. */
 const OBSERVED = ['online', 'auth', 'handicap', 'dlnuf', 'mobile', 'a11y_auto', 'satisfaction', 'simplicity', 'help_reachable', 'help_efficient'];
 const SURVEY = new Set(['satisfaction', 'simplicity', 'help_reachable', 'help_efficient']);
@@ -51,7 +56,7 @@ export type Declaration = typeof declarations.$inferSelect;
  * criterion from the quarter's observations, probes, survey figures and declarations, with its
  * level, goal flag, source, evidence link and change since the previous edition.
  */
-export function closeEdition(db: Db, slug: string, options: { now?: Date; methodology?: Methodology } = {}): CloseSummary {
+export function closeEdition(db: Db, slug: string, options: { now?: Date; methodology?: Methodology; allowEmpty?: boolean } = {}): CloseSummary {
   const now = options.now ?? new Date();
   const methodology = options.methodology ?? currentMethodology;
   const quarter = parseQuarter(slug);
@@ -82,6 +87,11 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   }
 
   const probes = probeRollup(db, isoDay(quarter.start), isoDay(quarter.end));
+  // A quarter nothing was measured in is a typing mistake ("2011-T1") more often than a choice:
+  // once published it could never be removed. Closed empty only when asked for (--empty).
+  if (rows.length === 0 && probes.size === 0 && !options.allowEmpty) {
+    throw new EmptyQuarterError(`${slug}: nothing was measured in this quarter (no crawl observation, no probe) — check the quarter, or close it empty on purpose (--empty)`);
+  }
 
   // The declaration in force at the end of the quarter.
   const declared = new Map<string, Declaration>();

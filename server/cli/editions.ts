@@ -85,10 +85,11 @@ export function registerEditionCommands(program: Command): void {
     .command('close')
     .description('construit (ou reconstruit) le brouillon de l\'édition d\'un trimestre à partir des mesures')
     .argument('<trimestre>', 'par exemple 2026-T3')
-    .action((slug: string) => {
+    .option('--empty', 'clôt aussi un trimestre sans aucune mesure (sinon refusé : une faute de frappe publiée ne s’efface plus)')
+    .action((slug: string, flags: { empty?: boolean }) => {
       const db = openMigratedDatabase(loadConfig().OBSERVATOIRE_DB);
       try {
-        const s = closeEdition(db, slug);
+        const s = closeEdition(db, slug, { allowEmpty: flags.empty === true });
         const coverage = Object.entries(s.coverage).map(([k, v]) => `${k} ${v === null ? '—' : `${Math.round(v * 100)} %`}`).join(', ');
         console.log(`Brouillon ${s.slug} : ${s.procedures} démarches. Couverture : ${coverage}.`);
         console.log(`Évolutions : ${Object.entries(s.changes).map(([k, v]) => `${k} ${v}`).join(', ') || 'aucune édition précédente'}.`);

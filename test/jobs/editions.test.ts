@@ -140,6 +140,13 @@ describe('closeEdition', () => {
     expect(() => publishEdition(db, '2026-T1')).toThrow(/no draft edition 2026-T1/);
   });
 
+  it('refuses a quarter in which nothing was measured (a mistyped 2011-T1), unless closed empty on purpose', () => {
+    const db = setup();
+    expect(() => closeEdition(db, '2011-T1', { now: new Date('2026-11-01') })).toThrow(/nothing was measured in this quarter/);
+    expect(db.select().from(editions).all()).toEqual([]);
+    expect(closeEdition(db, '2011-T1', { now: new Date('2026-11-01'), allowEmpty: true })).toMatchObject({ slug: '2011-T1' });
+  });
+
   it('takes a declared "Démarche proactive" over the crawl, and a declaration only where nothing was measured', () => {
     const db = setup();
     observe(db, 1, 'online', '2026-08-10', 'Non');

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler, type Job } from '../../jobs/scheduler.ts';
 import { observatoryJobs } from '../../jobs/registry.ts';
-import { createTestDb } from '../helpers/db.ts';
+import { catalogueRow, createTestDb } from '../helpers/db.ts';
+import { importCatalogue } from '../../server/catalogue/import.ts';
+import { recordProbes } from '../../jobs/probe.ts';
 import { editions } from '../../db/schema/index.ts';
 import { demoCrawler } from '../helpers/crawler.ts';
 
@@ -50,7 +52,13 @@ describe('Scheduler', () => {
   it('closes the past quarter as a draft on the first day of a new quarter', async () => {
     const db = createTestDb();
     const scheduler = new Scheduler(observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) }), { log: () => undefined, clock: () => new Date('2026-10-01T06:00:00Z') });
-    expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: expect.stringMatching(/^draft 2026-T3: 0 procedures/) });
+    // Nothing measured in 2026-T3: no empty draft.
+    expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: 'no draft 2026-T3: nothing was measured in the quarter' });
+    expect(db.select().from(editions).all()).toEqual([]);
+    // One probe round in the quarter: its draft.
+    importCatalogue(db, [catalogueRow({ id: 1 })]);
+    recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 100, failure: null }], new Date('2026-08-01T00:00:00Z'));
+    expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: expect.stringMatching(/^draft 2026-T3: 1 procedures/) });
     expect(db.select().from(editions).all()).toEqual([expect.objectContaining({ slug: '2026-T3', status: 'draft' })]);
   });
 });

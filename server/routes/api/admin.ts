@@ -99,12 +99,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       schema: {
         tags: ['operators'],
-        summary: "Build (or rebuild) a quarter's draft from its observations, probes, survey figures and declarations",
+        summary: "Build (or rebuild) a quarter's draft from its observations, probes, survey figures and declarations; a quarter without any measurement is refused (409) unless `empty=true`",
         params: Quarter,
+        querystring: Type.Object({ empty: Type.Optional(Type.Boolean({ description: 'Close a quarter in which nothing was measured, on purpose.' })) }, { additionalProperties: false }),
         response: { 200: Loose, ...authErrors },
       },
     },
-    async (request) => asConflict(() => closeEdition(fastify.db, request.params.slug)),
+    async (request) => asConflict(() => closeEdition(fastify.db, request.params.slug, { allowEmpty: request.query.empty === true })),
   );
 
   fastify.get(
