@@ -26,6 +26,17 @@ export interface CrawlerOptions {
   browserWsEndpoint?: string;
 }
 
+/** Our pause between two requests to one host. */
+export const DEFAULT_HOST_DELAY_MS = 200;
+/** The longest Crawl-delay we honour: a site asking for more is still crawled, every 30 s. */
+export const MAX_CRAWL_DELAY_MS = 30_000;
+
+/** The pause between two requests to a host: ours, or the site's Crawl-delay when longer (capped). */
+export function politeDelayMs(crawlDelayMs: number | undefined, ourDelayMs: number): number {
+  if (crawlDelayMs === undefined || !Number.isFinite(crawlDelayMs) || crawlDelayMs <= ourDelayMs) return ourDelayMs;
+  return Math.min(crawlDelayMs, MAX_CRAWL_DELAY_MS);
+}
+
 /** A page not fully received after this long is a timeout (redirects included). */
 export const CRAWL_TIMEOUT_MS = 8_000;
 
@@ -63,18 +74,21 @@ export class Crawler {
       retries: options.retries ?? 1,
     };
     this.robots = new RobotsCache(this.fetchOptions, BOT_NAME);
-    this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? 200 });
+    this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS });
   }
 
   /**
    * A polite GET: robots.txt first, then the host's queue. An API host built for machine reads
    * (the survey provider) can be given a shorter pause than a website.
    */
-  fetch(url: string, options: { hostDelayMs?: number } = {}): Promise<FetchedPage> {
+  async fetch(url: string, options: { hostDelayMs?: number } = {}): Promise<FetchedPage> {
+    // The site's own Crawl-delay, when it asks for more than our pause (capped: see politeDelayMs).
+    const asked = options.hostDelayMs === undefined ? await this.robots.crawlDelayMs(url).catch(() => undefined) : undefined;
+    const delay = options.hostDelayMs ?? politeDelayMs(asked, this.options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS);
     return this.hosts.run(url, () => {
       this.stats.requests++;
       return fetchPage(url, { ...this.fetchOptions, isAllowed: (u) => this.robots.isAllowed(u) });
-    }, options.hostDelayMs);
+    }, delay);
   }
 
   /**

@@ -7,7 +7,7 @@ import { fetchPage, type FetchOptions } from '../../jobs/http/fetch.ts';
 import { createDispatcher, isPrivateAddress } from '../../jobs/http/dispatcher.ts';
 import { FetchError } from '../../jobs/http/errors.ts';
 import { RobotsCache } from '../../jobs/http/robots.ts';
-import { Crawler } from '../../jobs/crawler.ts';
+import { Crawler, politeDelayMs } from '../../jobs/crawler.ts';
 
 // Hostile sites on a real local server: each must end in a typed failure within its bound.
 
@@ -239,6 +239,35 @@ describe('the private address guard', () => {
       await expect(crawler.fetch(`${base}/ok`)).rejects.toMatchObject({ type: 'blocked' });
     } finally {
       await crawler.close();
+    }
+  });
+});
+
+describe('Crawl-delay', () => {
+  it('is honoured when a site asks for more than our pause, capped at 30 s', async () => {
+    expect(politeDelayMs(undefined, 200)).toBe(200);
+    expect(politeDelayMs(100, 200)).toBe(200);
+    expect(politeDelayMs(5_000, 200)).toBe(5_000);
+    expect(politeDelayMs(3_600_000, 200)).toBe(30_000);
+
+    // A site asking for a second between two requests gets it, even from a crawl in a hurry.
+    const seen: number[] = [];
+    const site = createServer((req, res) => {
+      if (req.url === '/robots.txt') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nCrawl-delay: 1\nAllow: /\n');
+      seen.push(Date.now());
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<p>ok</p>');
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const crawler = new Crawler({ contactUrl: 'http://obs.test/', allowPrivate: true, perHostDelayMs: 5, timeoutMs: 5_000 });
+    try {
+      const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      await Promise.all([crawler.fetch(`${url}/a`), crawler.fetch(`${url}/b`), crawler.fetch(`${url}/c`)]);
+      expect(seen).toHaveLength(3);
+      expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(950);
+      expect(seen[2]! - seen[1]!).toBeGreaterThanOrEqual(950);
+    } finally {
+      await crawler.close();
+      await new Promise((resolve) => site.close(resolve));
     }
   });
 });
