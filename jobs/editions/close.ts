@@ -270,6 +270,7 @@ export function pickValue(
   return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
 }
 
-function isoDay(date: Date): string {
+/** The UTC day of a date, YYYY-MM-DD: how probe roll-ups are keyed. */
+export function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
 }

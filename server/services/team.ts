@@ -3,7 +3,7 @@ import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, observations, probeDaily, rechecks, watchlist } from '../../db/schema/index.ts';
 import { currentMethodology, safeResolve, type Criterion } from '../../methodology/index.ts';
 import { changeSince } from '../../jobs/editions/change.ts';
-import { PROACTIVE, pickValue, probeRollup, type Declaration, type ObservedValue, type ProbeRollup } from '../../jobs/editions/close.ts';
+import { isoDay, PROACTIVE, pickValue, probeRollup, type Declaration, type ObservedValue, type ProbeRollup } from '../../jobs/editions/close.ts';
 import { AccountError, canAccessProcedure, procedureIdsInScope, type User } from '../auth/accounts.ts';
 import { editionTable, listPublishedEditions, type Edition, type ScoreCell } from './editions.ts';
 import { getProcedure, listProcedures } from './catalogue.ts';
@@ -116,7 +116,6 @@ function currentCell(criterion: Criterion, observation: Observed | undefined, de
 }
 
 const DAY_MS = 86_400_000;
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * The edition a team's latest measurements are compared with: the latest published edition of a
