@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import PQueue from 'p-queue';
 import { FetchError, classifyError } from './http/errors.ts';
+import type { FetchedResource, ForwardedRequest } from './http/fetch.ts';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -15,6 +17,10 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // WebRTC sends its UDP (STUN) itself, past any proxy: only proxied TCP, i.e. none (see BrowserPool).
+  '--webrtc-ip-handling-policy=disable_non_proxied_udp',
+  // A form on the page would otherwise make Chromium ask Google's autofill servers about it.
+  '--disable-features=AutofillServerCommunication',
 ];
 
 /** The width of a phone: browser checks look at the page as a phone user would. */
@@ -27,11 +33,25 @@ export interface BrowserPage {
   status: number;
 }
 
+/** A request of a browser page, for the crawler to fetch behind its guard. */
+export interface BrowserRequest extends ForwardedRequest {
+  url: string;
+  /** The page's own navigation (robots.txt and the host's turn apply), a frame's, or neither. */
+  navigation: 'page' | 'frame' | false;
+}
+
+/** Fetches a browser page's request, redirects followed hop by hop, or throws a typed FetchError. */
+export type BrowserNetwork = (request: BrowserRequest) => Promise<FetchedResource>;
+
 export interface BrowserPoolOptions {
   concurrency?: number;
   userAgent: string;
-  /** Demo mode: Chromium resolves the demo host names to the local universe. */
-  hostResolverRules?: string;
+  /**
+   * Every request the pages make goes through this: Chromium itself reaches no network (its
+   * proxy is a socket that refuses everything), so the crawler's guard, robots.txt and per-host
+   * politeness hold for the browser exactly as for the HTTP checks.
+   */
+  network: BrowserNetwork;
   navigationTimeoutMs?: number;
   /** A page is closed and replaced after this many visits, to bound memory. */
   recycleAfter?: number;
@@ -39,56 +59,200 @@ export interface BrowserPoolOptions {
   wsEndpoint?: string;
 }
 
+/** What the pages asked for and did not get, for run summaries and tests. */
+export interface BrowserNetworkStats {
+  /** Requests the crawler refused: private address, robots.txt, non-web scheme, WebSocket. */
+  refused: number;
+  /** The latest refusals (100 at most), with the reason. */
+  refusals: { url: string; reason: string }[];
+  /** Requests that failed otherwise (timeout, network, too large). */
+  failed: number;
+  /** Connections that reached the refusing proxy: requests that escaped the route (should stay 0). */
+  escaped: number;
+}
+
+/**
+ * A local proxy that accepts connections and closes them at once: Chromium's only way out. A
+ * request the route handler did not answer (a case Playwright cannot intercept) fails here
+ * instead of reaching the network; each attempt is counted.
+ */
+class RefusingProxy {
+  escaped = 0;
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<RefusingProxy> {
+    const server = createServer();
+    const proxy = new RefusingProxy(server);
+    server.on('connection', (socket) => {
+      // A connection opened ahead of need (Chromium preconnects) is not a request until it speaks.
+      socket.once('data', () => {
+        proxy.escaped++;
+        socket.destroy();
+      });
+      socket.on('error', () => undefined);
+      socket.setTimeout(10_000, () => socket.destroy());
+    });
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    server.unref();
+    return proxy;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Response headers as Playwright takes them: one string each, Set-Cookie lines kept apart. */
+function fulfilHeaders(headers: FetchedResource['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    // The body handed to the page is already decoded, and its length is Playwright's to state.
+    if (value === undefined || /^(content-encoding|content-length|transfer-encoding|connection|keep-alive)$/i.test(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(name.toLowerCase() === 'set-cookie' ? '\n' : ', ') : value;
+  }
+  return out;
+}
+
 /**
  * One Chromium shared by every browser check of a crawl, with a few pages reused from visit to
- * visit. Images, fonts and media are not loaded: the checks read layout and markup only.
+ * visit. Images, fonts and media are not loaded: the checks read layout and markup only. The
+ * browser reaches nothing by itself: each request is fetched by the crawler (BrowserNetwork) and
+ * handed to the page, WebSockets are refused, and WebRTC may not send UDP.
  */
 export class BrowserPool {
   private readonly queue: PQueue;
   private readonly free: { page: Page; uses: number }[] = [];
+  /** A page's navigation the crawler followed through redirects: committed at its final address on the next try. */
+  private readonly moved = new Map<Page, FetchedResource>();
+  /** Why a page's own navigation was refused or failed, to report it instead of Chromium's net:: code. */
+  private readonly failures = new Map<Page, FetchError>();
+  private readonly counts = { refused: 0, failed: 0 };
+  private readonly refusals: { url: string; reason: string }[] = [];
 
   private constructor(
     private readonly browser: Browser,
     private readonly context: BrowserContext,
+    private readonly proxy: RefusingProxy,
     private readonly options: BrowserPoolOptions,
   ) {
     this.queue = new PQueue({ concurrency: options.concurrency ?? 3 });
   }
 
   static async launch(options: BrowserPoolOptions): Promise<BrowserPool> {
-    const browser = options.wsEndpoint ? await chromium.connect(options.wsEndpoint) : await launchChromium(options.hostResolverRules);
+    const browser = options.wsEndpoint ? await chromium.connect(options.wsEndpoint) : await launchChromium();
+    const proxy = await RefusingProxy.start();
     const context = await browser.newContext({
       viewport: MOBILE_VIEWPORT,
       userAgent: options.userAgent,
       locale: 'fr-FR',
       serviceWorkers: 'block',
       isMobile: false,
+      // "<-loopback>": Chromium would otherwise go straight to localhost, past any proxy.
+      proxy: { server: proxy.url, bypass: '<-loopback>' },
     });
-    await context.route('**/*', (route) => {
-      const type = route.request().resourceType();
-      return type === 'image' || type === 'font' || type === 'media' ? route.abort() : route.continue();
+    const pool = new BrowserPool(browser, context, proxy, options);
+    await context.routeWebSocket(/.*/, (socket) => {
+      pool.refuse(socket.url(), 'WebSocket');
+      return socket.close({ code: 1008, reason: 'refused by the crawler' });
     });
-    return new BrowserPool(browser, context, options);
+    await context.route('**/*', (route) => pool.handle(route));
+    return pool;
+  }
+
+  get stats(): BrowserNetworkStats {
+    return { ...this.counts, refusals: [...this.refusals], escaped: this.proxy.escaped };
+  }
+
+  private refuse(url: string, reason: string): void {
+    this.counts.refused++;
+    this.refusals.push({ url, reason });
+    if (this.refusals.length > 100) this.refusals.shift();
+  }
+
+  private async handle(route: Route): Promise<void> {
+    const request = route.request();
+    const type = request.resourceType();
+    if (type === 'image' || type === 'font' || type === 'media') return route.abort();
+    // A worker's request has no frame; a frame's navigation is not the page's own.
+    let page: Page | undefined;
+    let ownNavigation = false;
+    try {
+      const frame = request.frame();
+      page = frame.page();
+      ownNavigation = request.isNavigationRequest() && frame === page.mainFrame();
+    } catch {
+      page = undefined;
+    }
+    const url = request.url();
+    const moved = page && ownNavigation ? this.moved.get(page) : undefined;
+    if (page && moved && moved.finalUrl === url) {
+      this.moved.delete(page);
+      return this.fulfil(route, moved);
+    }
+    try {
+      const response = await this.options.network({
+        url,
+        method: request.method(),
+        headers: await request.allHeaders(),
+        body: request.postDataBuffer() ?? undefined,
+        navigation: ownNavigation ? 'page' : request.isNavigationRequest() ? 'frame' : false,
+      });
+      if (page && ownNavigation && response.finalUrl !== url) {
+        // Chromium does not follow a redirect handed to it by a route: abort, and visit() goes
+        // to the final address, which is answered from here without a second request.
+        this.moved.set(page, response);
+        return await route.abort('aborted');
+      }
+      return await this.fulfil(route, response);
+    } catch (err) {
+      const typed = classifyError(err, url);
+      if (typed.type === 'blocked') this.refuse(url, typed.message);
+      else this.counts.failed++;
+      if (page && ownNavigation) this.failures.set(page, typed);
+      await route.abort(typed.type === 'blocked' ? 'blockedbyclient' : typed.type === 'timeout' ? 'timedout' : 'failed').catch(() => undefined);
+    }
+  }
+
+  private fulfil(route: Route, response: FetchedResource): Promise<void> {
+    // A page closed meanwhile (navigation timeout) has nobody to answer.
+    return route.fulfill({ status: response.status, headers: fulfilHeaders(response.headers), body: response.body }).catch(() => undefined);
   }
 
   /** Loads a URL in a pooled page and hands it to `use`; navigation failures are typed FetchErrors. */
   visit<T>(url: string, use: (page: BrowserPage) => Promise<T>): Promise<T> {
     return this.queue.add(async () => {
       const slot = this.free.pop() ?? { page: await this.context.newPage(), uses: 0 };
+      this.moved.delete(slot.page);
+      this.failures.delete(slot.page);
       let healthy = true;
       try {
         let response;
-        try {
-          response = await slot.page.goto(url, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 8_000 });
-        } catch (err) {
-          healthy = false;
-          throw classifyError(err, url);
+        let target = url;
+        for (;;) {
+          try {
+            response = await slot.page.goto(target, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 8_000 });
+            break;
+          } catch (err) {
+            const moved = this.moved.get(slot.page);
+            if (moved && target === url) {
+              target = moved.finalUrl;
+              continue;
+            }
+            healthy = false;
+            throw this.failures.get(slot.page) ?? classifyError(err, url);
+          }
         }
         // A "#/route" of the page already loaded is a same-document navigation: no new response.
-        const status = response?.status() ?? (slot.page.url() === url ? 200 : 0);
+        const status = response?.status() ?? (slot.page.url() === target ? 200 : 0);
         if (status < 200 || status >= 400) throw new FetchError('http', `browser got HTTP ${status}`, { url, status });
         return await use({ page: slot.page, url, finalUrl: slot.page.url(), status });
       } finally {
+        this.moved.delete(slot.page);
+        this.failures.delete(slot.page);
         slot.uses++;
         if (healthy && slot.uses < (this.options.recycleAfter ?? 40)) this.free.push(slot);
         else await slot.page.close().catch(() => undefined);
@@ -100,6 +264,7 @@ export class BrowserPool {
     await this.queue.onIdle();
     await this.context.close().catch(() => undefined);
     await this.browser.close();
+    await this.proxy.close();
   }
 }
 
@@ -114,12 +279,7 @@ export function browserAvailable(): boolean {
   return existsSync(CHROMIUM_PATH);
 }
 
-export async function launchChromium(hostResolverRules?: string): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   if (!browserAvailable()) throw new BrowserMissingError(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
-  const args = hostResolverRules ? [...CHROMIUM_ARGS, `--host-resolver-rules=${hostResolverRules}`] : CHROMIUM_ARGS;
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
-}
-
-export function demoHostResolverRules(port: number): string {
-  return `MAP *.demarches.test 127.0.0.1:${port}`;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }

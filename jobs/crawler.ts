@@ -1,10 +1,10 @@
 import type { Dispatcher } from 'undici';
-import { BOT_NAME, BOT_VERSION, fetchPage, type FetchedPage, type FetchOptions } from './http/fetch.ts';
+import { BOT_NAME, BOT_VERSION, fetchPage, fetchResource, type FetchedPage, type FetchedResource, type FetchOptions } from './http/fetch.ts';
 import { createDispatcher, demoHostMap } from './http/dispatcher.ts';
 import { FetchError, classifyError } from './http/errors.ts';
 import { RobotsCache } from './http/robots.ts';
 import { HostScheduler } from './http/politeness.ts';
-import { BrowserMissingError, BrowserPool, demoHostResolverRules } from './browser.ts';
+import { BrowserMissingError, BrowserPool, type BrowserNetworkStats, type BrowserRequest } from './browser.ts';
 import { Visit } from './checks/page.ts';
 import type { Check, CheckResult } from './checks/index.ts';
 
@@ -22,7 +22,7 @@ export interface CrawlerOptions {
   browserConcurrency?: number;
   /** Connections kept open per site (2 by default, a polite crawler's); the demo's overlapping probe rounds need one per probe in flight. */
   connectionsPerHost?: number;
-  /** Use this running Chromium (its own --host-resolver-rules must route the demo hosts) instead of launching one. */
+  /** Use this running Chromium instead of launching one (it needs no demo host routing: the crawler fetches for it). */
   browserWsEndpoint?: string;
 }
 
@@ -82,13 +82,38 @@ export class Crawler {
    * (the survey provider) can be given a shorter pause than a website.
    */
   async fetch(url: string, options: { hostDelayMs?: number } = {}): Promise<FetchedPage> {
-    // The site's own Crawl-delay, when it asks for more than our pause (capped: see politeDelayMs).
-    const asked = options.hostDelayMs === undefined ? await this.robots.crawlDelayMs(url).catch(() => undefined) : undefined;
-    const delay = options.hostDelayMs ?? politeDelayMs(asked, this.options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS);
+    const delay = options.hostDelayMs ?? (await this.hostDelayMs(url));
     return this.hosts.run(url, () => {
       this.stats.requests++;
       return fetchPage(url, { ...this.fetchOptions, isAllowed: (u) => this.robots.isAllowed(u) });
     }, delay);
+  }
+
+  /** Our pause before the next request to this URL's host: ours, or the site's Crawl-delay (capped: see politeDelayMs). */
+  private async hostDelayMs(url: string): Promise<number> {
+    const asked = await this.robots.crawlDelayMs(url).catch(() => undefined);
+    return politeDelayMs(asked, this.options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS);
+  }
+
+  /**
+   * What a browser page asks for, fetched by the crawler: the same guard (no private address,
+   * checked on every redirect hop), robots.txt on every request, and the page's own navigation
+   * waits for its host's turn in the same queue as the HTTP checks' requests. Sub-resources are
+   * loaded as a browser does, alongside; a POST is forwarded once, never retried.
+   */
+  private readonly browserNetwork = async (request: BrowserRequest): Promise<FetchedResource> => {
+    const options = { ...this.fetchOptions, retries: request.navigation ? this.fetchOptions.retries : 0, isAllowed: (u: string) => this.robots.isAllowed(u) };
+    const fetchIt = () => {
+      this.stats.requests++;
+      return fetchResource(request.url, options, request);
+    };
+    if (request.navigation !== 'page') return fetchIt();
+    return this.hosts.run(request.url, fetchIt, await this.hostDelayMs(request.url));
+  };
+
+  /** What the browser's pages asked for and did not get, once the browser has started. */
+  async browserNetworkStats(): Promise<BrowserNetworkStats | undefined> {
+    return this.browser?.then((pool) => pool.stats, () => undefined);
   }
 
   /**
@@ -134,7 +159,7 @@ export class Crawler {
     this.browser ??= BrowserPool.launch({
       userAgent: this.userAgent,
       concurrency: this.options.browserConcurrency ?? 3,
-      hostResolverRules: this.options.demoPort ? demoHostResolverRules(this.options.demoPort) : undefined,
+      network: this.browserNetwork,
       wsEndpoint: this.options.browserWsEndpoint,
     });
     return this.browser;

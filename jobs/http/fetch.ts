@@ -21,6 +21,14 @@ export interface FetchOptions {
   method?: 'GET' | 'HEAD';
 }
 
+/** What a browser page asks for when the crawler fetches on its behalf (see BrowserPool). */
+export interface ForwardedRequest {
+  method: string;
+  /** The page's headers; ours replace its user agent and accepted encodings (we decode bodies). */
+  headers: Record<string, string>;
+  body?: Buffer;
+}
+
 export interface FetchedPage {
   url: string;
   finalUrl: string;
@@ -34,14 +42,33 @@ export interface FetchedPage {
   fetchedAt: Date;
 }
 
+/** A response as bytes (decompressed), for a browser page that asked for a stylesheet, a script, … */
+export type FetchedResource = Omit<FetchedPage, 'body'> & { body: Buffer };
+
 const DEFAULTS = { timeoutMs: 15_000, maxBytes: 5 * 1024 * 1024, maxRedirects: 5, retries: 2, retryDelayMs: 300 };
 
 /** GETs a URL politely and defensively; answers any HTTP status, throws a FetchError for everything else. */
 export async function fetchPage(url: string, options: FetchOptions): Promise<FetchedPage> {
+  const page = await withRetries(url, options, () => fetchOnce(url, options));
+  const body = options.method === 'HEAD' ? '' : decodeText(page.body, page.headers['content-type'], page.finalUrl);
+  return { ...page, body };
+}
+
+/**
+ * Fetches what a browser page asked for, under the same rules as our own requests: the guarded
+ * dispatcher (no private address, on every redirect hop), robots.txt, deadlines and size caps.
+ * Redirects are followed here, each hop checked; a POST is never retried.
+ */
+export function fetchResource(url: string, options: FetchOptions, request: ForwardedRequest): Promise<FetchedResource> {
+  const idempotent = request.method === 'GET' || request.method === 'HEAD';
+  return withRetries(url, { ...options, retries: idempotent ? options.retries : 0 }, () => fetchOnce(url, options, request));
+}
+
+async function withRetries(url: string, options: FetchOptions, attemptOnce: () => Promise<FetchedResource>): Promise<FetchedResource> {
   const retries = options.retries ?? DEFAULTS.retries;
   for (let attempt = 0; ; attempt++) {
     try {
-      const page = await fetchOnce(url, options);
+      const page = await attemptOnce();
       if (attempt < retries && [429, 502, 503, 504].includes(page.status)) {
         await sleep((options.retryDelayMs ?? DEFAULTS.retryDelayMs) * 2 ** attempt);
         continue;
@@ -55,7 +82,10 @@ export async function fetchPage(url: string, options: FetchOptions): Promise<Fet
   }
 }
 
-async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPage> {
+/** Headers that belong to one connection, never forwarded. */
+const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection']);
+
+async function fetchOnce(url: string, options: FetchOptions, forwarded?: ForwardedRequest): Promise<FetchedResource> {
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxBytes = options.maxBytes ?? DEFAULTS.maxBytes;
   const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
@@ -63,6 +93,9 @@ async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPag
   const started = performance.now();
   const fetchedAt = new Date();
   const redirects: string[] = [];
+  const pageHeaders = Object.fromEntries(Object.entries(forwarded?.headers ?? {}).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+  let method = forwarded?.method ?? options.method ?? 'GET';
+  let body = forwarded?.body;
   let current = url;
 
   for (;;) {
@@ -74,13 +107,15 @@ async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPag
       throw new FetchError('blocked', `robots.txt disallows ${current}`, { url: current });
     }
     const response = await request(current, {
-      method: options.method ?? 'GET',
+      method: method as Dispatcher.HttpMethod,
       dispatcher: options.dispatcher,
       signal,
+      body,
       headers: {
-        'user-agent': options.userAgent,
         accept: 'text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8',
         'accept-language': 'fr-FR,fr;q=0.9',
+        ...pageHeaders,
+        'user-agent': options.userAgent,
         'accept-encoding': 'gzip, deflate, br',
       },
     });
@@ -92,6 +127,11 @@ async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPag
       }
       redirects.push(current);
       current = new URL(location, current).href;
+      // As browsers do: 303, and 301/302 after anything but GET/HEAD, go on with a GET and no body.
+      if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method !== 'GET' && method !== 'HEAD')) {
+        method = 'GET';
+        body = undefined;
+      }
       continue;
     }
     const declared = Number(response.headers['content-length']);
@@ -99,15 +139,13 @@ async function fetchOnce(url: string, options: FetchOptions): Promise<FetchedPag
       response.body.destroy();
       throw new FetchError('too_large', `declared body of ${declared} bytes, more than ${maxBytes}`, { url: current });
     }
-    const raw = await readCapped(response.body, maxBytes, current);
-    const decoded = decompress(raw, response.headers['content-encoding'], maxBytes, current);
-    const body = options.method === 'HEAD' ? '' : decodeText(decoded, response.headers['content-type'], current);
+    const decoded = decompress(await readCapped(response.body, maxBytes, current), response.headers['content-encoding'], maxBytes, current);
     return {
       url,
       finalUrl: current,
       status: response.statusCode,
       headers: response.headers,
-      body,
+      body: decoded,
       bytes: decoded.length,
       durationMs: Math.round(performance.now() - started),
       redirects,

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, demoHostResolverRules } from '../../jobs/browser.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../jobs/browser.ts';
 import { Universe } from '../../fixtures/universe/server.ts';
 
-// One Chromium and one demo universe for the whole run. Browser tests connect to the Chromium,
-// which routes the demo host names to the universe; crawler tests share the universe.
+// One Chromium and one demo universe for the whole run. Browser tests connect to the Chromium;
+// crawler tests share the universe (their browser pages reach it through the crawler, which
+// routes the demo host names).
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -29,7 +30,7 @@ export async function setup(project: TestProject): Promise<void> {
   universe = await Universe.start({ quarter: SHARED_QUARTER, flaky: false, latencyScale: 0.05 });
   server = await chromium.launchServer({
     executablePath: CHROMIUM_PATH,
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=${demoHostResolverRules(universe.port)}`],
+    args: CHROMIUM_ARGS,
     headless: true,
   });
   project.provide('chromiumWsEndpoint', server.wsEndpoint());
