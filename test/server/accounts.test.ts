@@ -6,10 +6,11 @@ import { eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, users } from '../../db/schema/index.ts';
 import { authenticate, LOCK_MS, MAX_FAILED_LOGINS } from '../../server/auth/accounts.ts';
-import { buildServer } from '../../server/server.ts';
+import { BODY_LIMIT_BYTES, buildServer } from '../../server/server.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
-import { LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_REFUSED } from '../../server/routes/api/session.ts';
+import { LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_BODY_LIMIT_BYTES, LOGIN_REFUSED } from '../../server/routes/api/session.ts';
+import { PASSWORD_MAX_LENGTH } from '../../server/auth/passwords.ts';
 import { cookiesOf, createAccount, login, PASSWORD, type Session } from '../helpers/accounts.ts';
 
 // Issue #6's security promises, over real HTTP handling (inject) on a real SQLite database.
@@ -133,6 +134,36 @@ describe('authentication and CSRF', () => {
     } finally {
       await limited.close();
     }
+  });
+
+  it('limits bodies: a few kilobytes for the login anybody may try, 64 KiB elsewhere, eight levels of nesting everywhere', async () => {
+    // From an address of its own: these tries must not use up the login limit of the tests that follow.
+    const ELSEWHERE = '203.0.113.7';
+    const first = await app.inject('/api/session');
+    const loginHeaders = { cookie: cookiesOf(first), 'x-csrf-token': first.json().csrfToken, 'content-type': 'application/json' };
+    // The longest valid login (every character escaped) still passes the size limit and fails on the password only.
+    const longest = JSON.stringify({ email: `${'é'.repeat(240)}@x.fr`, password: '\u00e9'.repeat(PASSWORD_MAX_LENGTH) }).replace(/é/g, '\\u00e9');
+    expect(longest.length).toBeLessThanOrEqual(LOGIN_BODY_LIMIT_BYTES);
+    expect((await app.inject({ method: 'POST', url: '/api/session', remoteAddress: ELSEWHERE, headers: loginHeaders, payload: longest })).statusCode).toBe(401);
+    const big = await app.inject({ method: 'POST', url: '/api/session', remoteAddress: ELSEWHERE, headers: loginHeaders, payload: JSON.stringify({ email: 'a@b.fr', password: 'x', pad: 'y'.repeat(LOGIN_BODY_LIMIT_BYTES) }) });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().message).toEqual(expect.any(String));
+    // Ten thousand brackets: refused before any parser or validator walks them.
+    const deep = await app.inject({ method: 'POST', url: '/api/session', remoteAddress: ELSEWHERE, headers: loginHeaders, payload: `${'['.repeat(1_500)}${']'.repeat(1_500)}` });
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().message).toMatch(/nested deeper than 8 levels/);
+    // Brackets inside strings are text, not nesting.
+    const inString = await app.inject({ method: 'POST', url: '/api/session', remoteAddress: ELSEWHERE, headers: loginHeaders, payload: JSON.stringify({ email: 'a@b.fr', password: '[[[[[[[[[[{{{{{{{{{{' }) });
+    expect(inString.statusCode).toBe(401);
+    // A logged-in user's route: 64 KiB at most, nesting limited too.
+    const huge = await app.inject({ method: 'POST', url: `/api/me/procedures/${own}/declarations`, headers: { ...team.headers, 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'z'.repeat(BODY_LIMIT_BYTES) }) });
+    expect(huge.statusCode).toBe(413);
+    const nested = await app.inject({ method: 'POST', url: `/api/me/procedures/${own}/declarations`, headers: { ...team.headers, 'content-type': 'application/json' }, payload: JSON.stringify({ a: [[[[[[[[[1]]]]]]]]] }) });
+    expect(nested.statusCode).toBe(400);
+    expect(nested.json().message).toMatch(/nested deeper/);
+    // Prototype poisoning is still refused by Fastify's own parser behind the depth check.
+    const poisoned = await app.inject({ method: 'POST', url: '/api/session', remoteAddress: ELSEWHERE, headers: loginHeaders, payload: '{"email":"a@b.fr","password":"x","__proto__":{"admin":true}}' });
+    expect(poisoned.statusCode).toBe(400);
   });
 
   it('sets an httpOnly, SameSite=Strict session cookie, and ends it at logout', async () => {

@@ -9,6 +9,8 @@ export const LOGIN_REFUSED = `Adresse électronique ou mot de passe incorrect. A
 
 /** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
+/** The longest login body that can be valid: both fields at their longest, every character escaped (\uXXXX). */
+export const LOGIN_BODY_LIMIT_BYTES = 6 * (254 + PASSWORD_MAX_LENGTH) + 64;
 
 const SessionAnswer = Type.Object({
   user: Type.Union([UserSchema, Type.Null()]),
@@ -35,6 +37,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/session',
     {
+      // The one body anybody may send: an e-mail and a password, a few kilobytes at the very most.
+      bodyLimit: LOGIN_BODY_LIMIT_BYTES,
       config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
       schema: {
         tags: ['accounts'],
