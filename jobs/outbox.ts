@@ -4,6 +4,7 @@ import { request, type Dispatcher } from 'undici';
 import type { Db } from '../db/client.ts';
 import { alerts, webhookDeliveries, webhooks } from '../db/schema/index.ts';
 import { createDispatcher } from './http/dispatcher.ts';
+import { classifyError, type FailureType } from './http/errors.ts';
 import { BOT_NAME, BOT_VERSION } from './http/fetch.ts';
 
 // The webhook worker: drains the outbox (webhook_deliveries) in order, one POST per delivery,
@@ -29,6 +30,26 @@ export function retryDelay(attempts: number): number {
 /** `sha256=` and the hex HMAC-SHA256 of `timestamp.body`: what a receiver recomputes to trust a delivery. */
 export function sign(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/**
+ * Why a delivery failed, as the team that owns the webhook reads it: the kind of failure and the
+ * receiver's HTTP status, never an address the name resolved to, a port's state or a system
+ * message — a webhook must not become a way to look inside the network the observatory runs in.
+ */
+const DELIVERY_FAILURES: Partial<Record<FailureType, string>> = {
+  blocked: 'adresse refusée (réseau privé ou local)',
+  dns: 'nom de domaine introuvable',
+  tls: 'échec de la connexion sécurisée (TLS)',
+  timeout: 'pas de réponse dans le délai',
+};
+
+export function deliveryError(err: unknown, url: string): string {
+  return DELIVERY_FAILURES[classifyError(err, url).type] ?? 'connexion impossible';
+}
+
+export function deliveryStatusError(status: number): string {
+  return status >= 300 && status < 400 ? `HTTP ${status} (redirection non suivie)` : `HTTP ${status}`;
 }
 
 export interface OutboxOptions {
@@ -161,10 +182,9 @@ export class WebhookOutbox {
       });
       // The answer's body is not needed: drop it without reading more than it sends.
       await response.body.dump({ limit: 64 * 1024 });
-      return response.statusCode >= 200 && response.statusCode < 300 ? null : `HTTP ${response.statusCode}`;
+      return response.statusCode >= 200 && response.statusCode < 300 ? null : deliveryStatusError(response.statusCode);
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      return code ? `${code}: ${(err as Error).message}` : String(err);
+      return deliveryError(err, webhook.url);
     }
   }
 }

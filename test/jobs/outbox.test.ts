@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { alerts, webhookDeliveries } from '../../db/schema/index.ts';
-import { DELIVERY_HEADER, retryDelay, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookOutbox } from '../../jobs/outbox.ts';
+import { DELIVERY_HEADER, deliveryError, deliveryStatusError, retryDelay, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookOutbox } from '../../jobs/outbox.ts';
 import { writeObservations } from '../../jobs/crawl.ts';
 import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
 import { createWebhook } from '../../server/services/webhooks.ts';
@@ -74,7 +74,8 @@ describe('the webhook outbox', () => {
     const waiting = db.select().from(webhookDeliveries).all();
     expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
     expect(waiting[0]!.attempts).toBe(4);
-    expect(waiting[0]!.lastError).toMatch(/ECONNREFUSED/);
+    // What the team reads: the kind of failure, no system message.
+    expect(waiting[0]!.lastError).toBe('connexion impossible');
 
     // Back up.
     server = createServer(async (req, res) => {
@@ -98,6 +99,32 @@ describe('the webhook outbox', () => {
     expect(received).toHaveLength(3);
     expect(db.select().from(webhookDeliveries).all().every((d) => d.status === 'delivered' && d.deliveredAt)).toBe(true);
     await outbox.stop();
+  });
+
+  it('tells a team why its deliveries fail without saying what lies inside the network: no address, no port state, no system message', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['justice'] });
+    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    const answering = createServer((_req, res) => res.writeHead(410).end());
+    await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
+    const port = (answering.address() as { port: number }).port;
+    // Accepted when created (tests allow private addresses), delivered by a production outbox.
+    const internal = createWebhook(db, user, { url: `http://localhost:${port}/interne`, scope: { kind: 'ministry', slug: 'justice' } }, { allowPrivate: true });
+    const clock = new Date('2026-11-03T08:00:00Z');
+    regression(procedureIdsOf(db, 'justice')[0]!, clock);
+    const production = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: false, clock: () => clock, timeoutMs: 2_000 });
+    await production.kick();
+    await production.stop();
+    const refused = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id)).get()!;
+    expect(refused.lastError).toBe('adresse refusée (réseau privé ou local)');
+    expect(refused.lastError).not.toMatch(/127\.0\.0\.1|::1|EBLOCKED/);
+    // A receiver's own answer is the team's to know.
+    const permissive = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => new Date(clock.getTime() + retryDelay(1) + 1000), timeoutMs: 2_000 });
+    await permissive.kick();
+    await permissive.stop();
+    answering.close();
+    expect(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id)).get()!.lastError).toBe('HTTP 410');
+    expect(deliveryError(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' }), 'http://intranet.corp/')).toBe('nom de domaine introuvable');
+    expect(deliveryStatusError(301)).toBe('HTTP 301 (redirection non suivie)');
   });
 
   it('signs the body with the secret: a receiver with another key rejects it', () => {
