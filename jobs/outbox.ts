@@ -4,7 +4,7 @@ import { request, type Dispatcher } from 'undici';
 import type { Db } from '../db/client.ts';
 import { alerts, webhookDeliveries, webhooks } from '../db/schema/index.ts';
 import { createDispatcher } from './http/dispatcher.ts';
-import { classifyError, type FailureType } from './http/errors.ts';
+import { classifyError, isTransient, type FailureType } from './http/errors.ts';
 import { BOT_NAME, BOT_VERSION } from './http/fetch.ts';
 
 // The webhook worker: drains the outbox (webhook_deliveries) in order, one POST per delivery,
@@ -65,8 +65,11 @@ export interface OutboxOptions {
 
 export interface OutboxPass {
   delivered: number;
+  /** Put off to a later pass (the receiver failed or could not be reached). */
   failed: number;
   dead: number;
+  /** Sent again at once because the connection dropped under way (counted once more if delivered). */
+  retried: number;
 }
 
 export class WebhookOutbox {
@@ -106,7 +109,7 @@ export class WebhookOutbox {
   }
 
   private async pass(): Promise<OutboxPass> {
-    const result: OutboxPass = { delivered: 0, failed: 0, dead: 0 };
+    const result: OutboxPass = { delivered: 0, failed: 0, dead: 0, retried: 0 };
     const now = this.now();
     const pending = this.db
       .select({ delivery: webhookDeliveries, webhook: webhooks, alert: alerts })
@@ -130,7 +133,7 @@ export class WebhookOutbox {
             result.dead++;
             continue;
           }
-          const error = await this.post(item.webhook, item.alert, item.delivery.id);
+          const error = await this.post(item.webhook, item.alert, item.delivery.id, result);
           const attempts = item.delivery.attempts + 1;
           const at = this.now();
           if (!error) {
@@ -155,8 +158,26 @@ export class WebhookOutbox {
     this.db.update(webhookDeliveries).set(set).where(eq(webhookDeliveries.id, id)).run();
   }
 
-  /** Null when the receiver answered 2xx; otherwise why not. */
-  private async post(webhook: typeof webhooks.$inferSelect, alert: typeof alerts.$inferSelect, deliveryId: number): Promise<string | null> {
+  /**
+   * Null when the receiver answered 2xx; otherwise why not. A kept-alive connection the receiver
+   * closed just as we sent (reset, "other side closed") is tried again at once on a fresh one,
+   * not 30 s later: the receiver may in rare cases get the delivery twice, and recognises it by
+   * its delivery id (as after any retry).
+   */
+  private async post(webhook: typeof webhooks.$inferSelect, alert: typeof alerts.$inferSelect, deliveryId: number, pass: OutboxPass): Promise<string | null> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.postOnce(webhook, alert, deliveryId);
+      if (outcome === null || typeof outcome === 'string') return outcome;
+      const typed = classifyError(outcome.err, webhook.url);
+      if (attempt === 0 && typed.type === 'network' && isTransient(typed)) {
+        pass.retried++;
+        continue;
+      }
+      return deliveryError(outcome.err, webhook.url);
+    }
+  }
+
+  private async postOnce(webhook: typeof webhooks.$inferSelect, alert: typeof alerts.$inferSelect, deliveryId: number): Promise<string | null | { err: unknown }> {
     const base = this.options.publicUrl.replace(/\/+$/, '');
     const body = JSON.stringify({
       id: alert.id,
@@ -184,7 +205,7 @@ export class WebhookOutbox {
       await response.body.dump({ limit: 64 * 1024 });
       return response.statusCode >= 200 && response.statusCode < 300 ? null : deliveryStatusError(response.statusCode);
     } catch (err) {
-      return deliveryError(err, webhook.url);
+      return { err };
     }
   }
 }

@@ -72,12 +72,25 @@ export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
       tx.insert(webhookDeliveries).values({ webhookId: hook.id, alertId: alert.id, status: 'pending', nextAttemptAt: now }).run();
     }
   });
-  const outbox = new WebhookOutbox(db, { publicUrl: 'http://127.0.0.1', allowPrivate: true });
+  // The outbox's clock jumps to the next retry when a pass has only put deliveries off, so the
+  // bench waits for every delivery without waiting out the real delays.
+  let skipped = 0;
+  const outbox = new WebhookOutbox(db, { publicUrl: 'http://127.0.0.1', allowPrivate: true, clock: () => new Date(Date.now() + skipped) });
+  const total = { delivered: 0, failed: 0, dead: 0, retried: 0 };
+  const pending = () => db.$client.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
   const t0 = performance.now();
-  while ((await outbox.kick()).delivered > 0);
+  while (pending() > 0 && performance.now() - t0 < 120_000) {
+    const pass = await outbox.kick();
+    for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += pass[key];
+    if (pass.delivered === 0) skipped += 3600_000;
+  }
   const ms = performance.now() - t0;
   await outbox.stop();
   receiver.close();
-  rows.push(['webhook outbox: 1,000 signed deliveries to one receiver, in order', `${Math.round(received.length / (ms / 1000))} /s`, `${received.length} received`]);
+  rows.push([
+    'webhook outbox: 1,000 signed deliveries to one receiver, in order',
+    `${Math.round(total.delivered / (ms / 1000))} /s`,
+    `${total.delivered} delivered, ${received.length} received, ${total.failed} put off, ${total.retried} sent again at once, ${total.dead} dead, ${pending()} left`,
+  ]);
   return rows;
 }

@@ -90,12 +90,12 @@ describe('the webhook outbox', () => {
     expect((await outbox.kick()).delivered).toBe(0);
     // …then everything.
     clock = new Date(clock.getTime() + retryDelay(5));
-    expect(await outbox.kick()).toEqual({ delivered: 3, failed: 0, dead: 0 });
+    expect(await outbox.kick()).toEqual({ delivered: 3, failed: 0, dead: 0, retried: 0 });
     expect(received.map((r) => r.id)).toEqual(expected.map((a) => a.id));
     expect(received.every((r) => r.valid)).toBe(true);
     expect(new Set(received.map((r) => r.delivery)).size).toBe(3);
     // Delivered once: a further pass sends nothing.
-    expect(await outbox.kick()).toEqual({ delivered: 0, failed: 0, dead: 0 });
+    expect(await outbox.kick()).toEqual({ delivered: 0, failed: 0, dead: 0, retried: 0 });
     expect(received).toHaveLength(3);
     expect(db.select().from(webhookDeliveries).all().every((d) => d.status === 'delivered' && d.deliveredAt)).toBe(true);
     await outbox.stop();
@@ -125,6 +125,30 @@ describe('the webhook outbox', () => {
     expect(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id)).get()!.lastError).toBe('HTTP 410');
     expect(deliveryError(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' }), 'http://intranet.corp/')).toBe('nom de domaine introuvable');
     expect(deliveryStatusError(301)).toBe('HTTP 301 (redirection non suivie)');
+  });
+
+  it('sends again at once, on a fresh connection, a delivery whose connection dropped under way', async () => {
+    const account = await createAccount(db, 'team', { ministries: ['culture'] });
+    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    let requests = 0;
+    const flaky = createServer((req, res) => {
+      requests++;
+      // The first connection is cut as the request arrives, as a receiver closing a kept-alive socket does.
+      if (requests === 1) return req.socket.destroy();
+      req.resume();
+      req.on('end', () => res.writeHead(204).end());
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+    const hook = createWebhook(db, user, { url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`, scope: { kind: 'ministry', slug: 'culture' } }, { allowPrivate: true });
+    regression(procedureIdsOf(db, 'culture')[0]!, new Date('2026-11-04T08:00:00Z'));
+    const outbox = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => new Date('2026-11-04T08:00:00Z'), timeoutMs: 2_000 });
+    const pass = await outbox.kick();
+    await outbox.stop();
+    flaky.close();
+    // (The earlier test's refused webhook fails again in the same pass: it is another receiver.)
+    expect(pass).toMatchObject({ delivered: 1, retried: 1 });
+    expect(requests).toBe(2);
+    expect(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id)).get()).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
   it('signs the body with the secret: a receiver with another key rejects it', () => {
