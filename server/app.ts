@@ -64,6 +64,8 @@ export interface AppOptions {
   webRoot?: string;
   /** API requests per minute per client; 0 or absent: no limit (login stays limited). */
   rateLimitPerMinute?: number;
+  /** Clients exempt from that limit (OBSERVATOIRE_RATE_LIMIT_EXEMPT); never from login's. */
+  rateLimitExempt?: (address: string) => boolean;
   auth?: Partial<AuthSettings>;
   rechecks?: RecheckQueue;
   outbox?: WebhookOutbox;
@@ -106,7 +108,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       max: opts.rateLimitPerMinute || 1000,
       timeWindow: '1 minute',
       // Only the API is limited; the dashboard's static files are not. By route, not raw URL.
-      allowList: (request) => !routePath(request).startsWith('/api/'),
+      // Exempt clients (a monitoring probe, a load test) skip it; login and password change
+      // declare their own allowList, which exempts nobody.
+      allowList: (request) => !routePath(request).startsWith('/api/') || (opts.rateLimitExempt?.(request.ip) ?? false),
       errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit: ${context.max} requests per minute, retry in ${context.after}` }),
     });
   }

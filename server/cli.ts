@@ -1,7 +1,7 @@
 import { TOOL_VERSION } from '../jobs/version.ts';
 import { Command, Option } from 'commander';
 import { openMigratedDatabase, type Db } from '../db/client.ts';
-import { loadConfig, type Config } from './config.ts';
+import { addressMatcher, loadConfig, type Config } from './config.ts';
 import { readCatalogueFile, DEMO_CATALOGUE } from './catalogue/file.ts';
 import { importDemoCatalogue } from './services/demo-catalogue.ts';
 import { demoProgressPrinter, registerEditionCommands } from './cli/editions.ts';
@@ -145,6 +145,7 @@ export function buildCli(): Command {
         appInfo: { version, demo, demoHistory: history ? () => history.state : undefined },
         logLevel: config.LOG_LEVEL,
         rateLimitPerMinute: config.OBSERVATOIRE_RATE_LIMIT,
+        rateLimitExempt: addressMatcher(config.OBSERVATOIRE_RATE_LIMIT_EXEMPT),
         auth: { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivateWebhooks: demo },
         site: { publisher: config.OBSERVATOIRE_PUBLISHER, contactEmail: config.OBSERVATOIRE_CONTACT_EMAIL },
         rechecks,

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import ipaddr from 'ipaddr.js';
 
 /** An instance that has not said who publishes it reads as a demonstration; `.invalid` never delivers mail. */
 export const DEFAULT_SITE = {
@@ -25,6 +26,8 @@ const ConfigSchema = Type.Object({
   OBSERVATOIRE_SCHEDULE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** API requests per minute per client (0: no limit). */
   OBSERVATOIRE_RATE_LIMIT: Type.Integer({ minimum: 0, default: 600 }),
+  /** Addresses or ranges (comma-separated, CIDR) exempt from that limit: a monitoring probe, a load test. Login keeps its own limit. */
+  OBSERVATOIRE_RATE_LIMIT_EXEMPT: Type.String({ default: '' }),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -54,9 +57,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, input));
   const errors = [...Value.Errors(ConfigSchema, config)].filter((e) => e.keyword !== 'anyOf');
-  if (errors.length > 0) {
-    const lines = [...new Set(errors.map((e) => `${e.instancePath.slice(1)}: ${e.message} (got ${JSON.stringify(env[e.instancePath.slice(1)])})`))];
-    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  const lines = [...new Set(errors.map((e) => `${e.instancePath.slice(1)}: ${e.message} (got ${JSON.stringify(env[e.instancePath.slice(1)])})`))];
+  const exempt = (config as Config).OBSERVATOIRE_RATE_LIMIT_EXEMPT;
+  if (typeof exempt === 'string') {
+    const bad = addressList(exempt).filter((a) => !parseRange(a));
+    if (bad.length > 0) lines.push(`OBSERVATOIRE_RATE_LIMIT_EXEMPT: not an address or CIDR range: ${bad.join(', ')}`);
   }
+  if (lines.length > 0) throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   return config as Config;
+}
+
+function addressList(text: string): string[] {
+  return text.split(',').map((a) => a.trim()).filter(Boolean);
+}
+
+function parseRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+  try {
+    if (text.includes('/')) return ipaddr.parseCIDR(text);
+    const address = ipaddr.parse(text);
+    return [address, address.kind() === 'ipv4' ? 32 : 128];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a client address falls in a list of addresses and CIDR ranges (IPv4-mapped IPv6 read as IPv4). */
+export function addressMatcher(list: string): (address: string) => boolean {
+  const ranges = addressList(list).map(parseRange).filter((r) => r !== undefined);
+  if (ranges.length === 0) return () => false;
+  return (address) => {
+    if (!ipaddr.isValid(address)) return false;
+    let parsed = ipaddr.parse(address);
+    if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+    return ranges.some(([range, bits]) => range.kind() === parsed.kind() && parsed.match(range, bits));
+  };
 }

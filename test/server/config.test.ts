@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { addressMatcher, ConfigError, loadConfig } from '../../server/config.ts';
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {
@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       OBSERVATOIRE_SURVEY_URL: 'http://jedonnemonavis.demarches.test/api/stats',
       OBSERVATOIRE_SCHEDULE: 'on',
       OBSERVATOIRE_RATE_LIMIT: 600,
+      OBSERVATOIRE_RATE_LIMIT_EXEMPT: '',
       LOG_LEVEL: 'info',
     });
   });
@@ -29,5 +30,14 @@ describe('loadConfig', () => {
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(/PORT: must be <= 65535 \(got "70000"\)/);
     expect(load).toThrow(/LOG_LEVEL: .*\(got "loud"\)/);
+  });
+
+  it('reads the addresses exempt from the rate limit, and names the ones it cannot read', () => {
+    expect(loadConfig({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '127.0.0.1, 10.0.0.0/8, ::1' })).toMatchObject({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '127.0.0.1, 10.0.0.0/8, ::1' });
+    expect(() => loadConfig({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '10.0.0.0/8, supervision, 300.1.1.1' })).toThrow(/OBSERVATOIRE_RATE_LIMIT_EXEMPT: not an address or CIDR range: supervision, 300\.1\.1\.1/);
+    const exempt = addressMatcher('127.0.0.1, 10.0.0.0/8, 2001:db8::/32');
+    expect(['127.0.0.1', '10.200.3.4', '::ffff:10.1.2.3', '2001:db8::7'].map(exempt)).toEqual([true, true, true, true]);
+    expect(['127.0.0.2', '11.0.0.1', '2001:db9::1', 'nonsense'].map(exempt)).toEqual([false, false, false, false]);
+    expect(addressMatcher('')('127.0.0.1')).toBe(false);
   });
 });

@@ -6,6 +6,8 @@ import { createDemoDb } from '../helpers/db.ts';
 import { buildTestApp } from '../helpers/server.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
 import { buildServer } from '../../server/server.ts';
+import { addressMatcher } from '../../server/config.ts';
+import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/api/session.ts';
 
 let app: FastifyInstance;
 
@@ -323,6 +325,29 @@ describe('rate limit', () => {
       for (let i = 0; i < 4; i++) codes.push((await limited.inject('/api/health')).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);
       expect((await limited.inject('/api/health')).json()).toMatchObject({ statusCode: 429, message: expect.stringMatching(/rate limit: 3 requests per minute/) });
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('lets an exempt client (a load test, a monitoring probe) past the API limit, never past the login limit', async () => {
+    const db = await createDemoDb();
+    const limited = await buildServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3, rateLimitExempt: addressMatcher('198.51.100.0/24') });
+    try {
+      const exempt = [];
+      for (let i = 0; i < 6; i++) exempt.push((await limited.inject({ url: '/api/health', remoteAddress: '198.51.100.9' })).statusCode);
+      expect(exempt).toEqual([200, 200, 200, 200, 200, 200]);
+      const other = [];
+      for (let i = 0; i < 4; i++) other.push((await limited.inject({ url: '/api/health', remoteAddress: '203.0.113.1' })).statusCode);
+      expect(other).toEqual([200, 200, 200, 429]);
+      const first = await limited.inject({ url: '/api/session', remoteAddress: '198.51.100.9' });
+      const headers = { cookie: first.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': first.json().csrfToken };
+      const logins = [];
+      for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 1; i++) {
+        logins.push((await limited.inject({ method: 'POST', url: '/api/session', remoteAddress: '198.51.100.9', headers, payload: { email: 'a@b.fr', password: 'x' } })).statusCode);
+      }
+      expect(logins.at(-1)).toBe(429);
+      expect(new Set(logins.slice(0, -1))).toEqual(new Set([401]));
     } finally {
       await limited.close();
     }

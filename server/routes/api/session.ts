@@ -9,6 +9,8 @@ export const LOGIN_REFUSED = `Adresse électronique ou mot de passe incorrect. A
 
 /** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
+/** Login and password change are limited for every client, those exempt from the API's limit included. */
+const NOBODY_EXEMPT = () => false;
 /** The longest login body that can be valid: both fields at their longest, every character escaped (\uXXXX). */
 export const LOGIN_BODY_LIMIT_BYTES = 6 * (254 + PASSWORD_MAX_LENGTH) + 64;
 
@@ -39,7 +41,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       // The one body anybody may send: an e-mail and a password, a few kilobytes at the very most.
       bodyLimit: LOGIN_BODY_LIMIT_BYTES,
-      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute', allowList: NOBODY_EXEMPT } },
       schema: {
         tags: ['accounts'],
         summary: 'Log in (needs the login CSRF token from GET /api/session); ten wrong passwords in a row lock the account for 15 minutes',
@@ -80,7 +82,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/session/password',
     {
       preHandler: requireUser,
-      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: '1 minute', allowList: NOBODY_EXEMPT } },
       schema: {
         tags: ['accounts'],
         summary: 'Change your password (the current one is asked); your other sessions end',
