@@ -6,6 +6,8 @@ export type Encoding = 'br' | 'gzip' | 'identity';
 export interface CachedAnswer {
   body: Buffer;
   etag: string;
+  /** Served from the cache (true) or built for this request (false): the `x-cache` header. */
+  hit?: boolean;
   /** The body compressed once, on first demand, then kept: a hit never compresses again. */
   encoded(encoding: Encoding): Buffer;
 }
@@ -22,13 +24,12 @@ export class ResponseCache {
 
   /** The answer as bytes, encoded once: a hit costs a lookup and a write. */
   get(key: string, build: () => unknown): CachedAnswer {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = cachedAnswer(Buffer.from(JSON.stringify(build())));
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, entry);
-    }
-    return entry;
+    const entry = this.entries.get(key);
+    if (entry) return { ...entry, hit: true };
+    const built = cachedAnswer(Buffer.from(JSON.stringify(build())));
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, built);
+    return { ...built, hit: false };
   }
 }
 

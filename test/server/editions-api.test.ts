@@ -45,6 +45,13 @@ describe('GET /api/editions', () => {
     const again = await app.inject({ url: '/api/editions/2026-T3', headers: { 'if-none-match': String(first.headers.etag) } });
     expect(again.statusCode).toBe(304);
   });
+
+  it('says whether an answer came from the edition cache (x-cache): built once, then served', async () => {
+    const url = '/api/editions/2026-T3/procedures?limit=7&sort=title&offset=3';
+    expect((await app.inject(url)).headers['x-cache']).toBe('miss');
+    expect((await app.inject(url)).headers['x-cache']).toBe('hit');
+    expect((await app.inject({ url, headers: { 'accept-encoding': 'br' } })).headers['x-cache']).toBe('hit');
+  });
 });
 
 describe('GET /api/editions/:slug/procedures', () => {
