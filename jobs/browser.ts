@@ -197,7 +197,9 @@ export class BrowserPool {
       const response = await this.options.network({
         url,
         method: request.method(),
-        headers: await request.allHeaders(),
+        // The headers Chromium gives at interception (not allHeaders(), which waits for network
+        // events a request answered here never has); no cookie is forwarded, none is needed.
+        headers: request.headers(),
         body: request.postDataBuffer() ?? undefined,
         navigation: ownNavigation ? 'page' : request.isNavigationRequest() ? 'frame' : false,
       });
@@ -239,7 +241,8 @@ export class BrowserPool {
           } catch (err) {
             const moved = this.moved.get(slot.page);
             if (moved && target === url) {
-              target = moved.finalUrl;
+              // The "#/route" asked for stays with the page's final address.
+              target = moved.finalUrl + new URL(url).hash;
               continue;
             }
             healthy = false;
