@@ -18,6 +18,22 @@ function preloadFonts(faces: RegExp): Plugin {
   };
 }
 
+/**
+ * Tests that need neither Chromium nor the shared demo universe: pure rules, parsers, the
+ * database, the API through inject(), the fetcher against local servers (not the real-world
+ * corpus: `npm run validity` and the integration project read it). A test here that asks
+ * for the shared browser or universe fails at once (nothing is provided to this project).
+ */
+const UNIT_TESTS = [
+  'test/catalogue/**/*.test.ts',
+  'test/db/**/*.test.ts',
+  'test/fixtures/**/*.test.ts',
+  'test/methodology/**/*.test.ts',
+  'test/server/**/*.test.ts',
+  'test/web/**/*.test.ts',
+  'test/jobs/{editions,fetch,outbox,politeness}.test.ts',
+];
+
 // One file for the dashboard build (root web/, output dist/web) and the test runner (root of the repo).
 export default defineConfig({
   root: 'web',
@@ -38,11 +54,16 @@ export default defineConfig({
   },
   test: {
     root: '.',
-    include: ['test/**/*.test.ts'],
-    globalSetup: ['test/setup/chromium.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
+    // Two projects: `unit` needs neither Chromium nor the demo universe (`npm run test:unit`, the
+    // quick loop); `integration` shares one Chromium and one universe (test/setup/chromium.ts).
+    // `npm test` runs both.
+    projects: [
+      { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: UNIT_TESTS, globalSetup: ['test/setup/chromium.ts'] } },
+    ],
   },
 });
