@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openMigratedDatabase } from '../db/client.ts';
 import { readCatalogueFile, DEMO_CATALOGUE } from '../server/catalogue/file.ts';
 import { importCatalogue } from '../server/catalogue/import.ts';
-import { Universe } from '../fixtures/universe/server.ts';
+import { Universe } from '../server/universe/server.ts';
 import { Crawler } from '../jobs/crawler.ts';
 import { crawl } from '../jobs/crawl.ts';
 import { CHECKS } from '../jobs/checks/index.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import { Crawler } from '../jobs/crawler.ts';
-import { Universe } from '../fixtures/universe/server.ts';
+import { Universe } from './universe/server.ts';
 import type { Config } from './config.ts';
 import { isDemoCatalogue } from './services/catalogue.ts';
 

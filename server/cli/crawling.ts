@@ -7,7 +7,7 @@ import { crawl } from '../../jobs/crawl.ts';
 import { probeRound } from '../../jobs/probe.ts';
 import { pullSurveys } from '../../jobs/survey.ts';
 import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
-import { Universe } from '../../fixtures/universe/server.ts';
+import { Universe } from '../universe/server.ts';
 import { criterionBySlug, currentMethodology } from '../../methodology/index.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { demoMode, openCrawling } from '../crawling.ts';

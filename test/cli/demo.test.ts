@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { demoQuarters } from '../../server/demo.ts';
 import { parseQuarter } from '../../methodology/quarters.ts';
-import { universeProfiles } from '../../fixtures/universe/server.ts';
-import { hasOutage } from '../../fixtures/universe/profiles.ts';
+import { universeProfiles } from '../../server/universe/server.ts';
+import { hasOutage } from '../../server/universe/profiles.ts';
 import { axeViolations, connectBrowser, describeViolations } from '../helpers/browser.ts';
 
 // The demo history on a fresh machine: built in the background while the server answers,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Universe } from '../../fixtures/universe/server.ts';
-import { groundTruth, HOSTILE_KINDS, type SiteProfile } from '../../fixtures/universe/profiles.ts';
+import { Universe } from '../../server/universe/server.ts';
+import { groundTruth, HOSTILE_KINDS, type SiteProfile } from '../../server/universe/profiles.ts';
 import { CHECKS } from '../../jobs/checks/index.ts';
 import type { CheckOutcome, Crawler } from '../../jobs/crawler.ts';
 import { demoCrawler, sharedQuarterDate } from '../helpers/crawler.ts';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type BrowserServer } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../jobs/browser.ts';
-import { Universe } from '../../fixtures/universe/server.ts';
+import { Universe } from '../../server/universe/server.ts';
 
 // One Chromium and one demo universe for the whole run. Browser tests connect to the Chromium;
 // crawler tests share the universe (their browser pages reach it through the crawler, which
