@@ -1,8 +1,7 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology, formatFigure, safeResolve, type ResolvedValue, type Unit } from '../methodology/index.ts';
-import { changeSince } from './editions/change.ts';
+import { changeSince, criterionBySlug, currentMethodology, formatFigure, safeResolve, type ResolvedValue, type Unit } from '../methodology/index.ts';
 
 // Alerts: a regression found by a crawl, an edition published. Each is written in the
 // transaction of what caused it, with one pending delivery per webhook that should hear of it:

@@ -1,8 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { observations, rechecks, type RecheckResult } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology, safeResolve } from '../methodology/index.ts';
-import { pickValue } from './editions/close.ts';
+import { criterionBySlug, currentMethodology, pickValue, safeResolve } from '../methodology/index.ts';
 import { crawl } from './crawl.ts';
 import type { Crawler } from './crawler.ts';
 import type { Check } from './checks/index.ts';

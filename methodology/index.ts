@@ -7,6 +7,8 @@ export * from './types.ts';
 export * from './resolve.ts';
 export * from './groups.ts';
 export * from './rounding.ts';
+export * from './change.ts';
+export * from './values.ts';
 export { methodologyV1, methodologyV2 };
 
 /** The methodology new editions are built with. */

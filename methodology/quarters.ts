@@ -34,3 +34,8 @@ export function makeQuarter(year: number, q: number): Quarter {
 export function previousQuarter(quarter: Quarter): Quarter {
   return quarter.q === 1 ? makeQuarter(quarter.year - 1, 4) : makeQuarter(quarter.year, quarter.q - 1);
 }
+
+/** The UTC day of a date, YYYY-MM-DD: how probe roll-ups are keyed. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

@@ -31,11 +31,20 @@ export type Scale =
   | { kind: 'lower'; levels: BelowLevel[] }
   | { kind: 'none' };
 
+/**
+ * How a criterion's value is obtained: a page check of the crawler, the users' survey, the
+ * probes of the start page, or a team's declaration only. Which criteria the edition reads from
+ * observations, from the survey or from probes is derived from it (see values.ts).
+ */
+export const OBTAINED_BY = ['check', 'survey', 'probe', 'declaration'] as const;
+export type ObtainedBy = (typeof OBTAINED_BY)[number];
+
 export interface Criterion {
   slug: string;
   label: string;
   /** How the value is obtained, in French, for the methodology page. */
   method: string;
+  obtainedBy: ObtainedBy;
   sources: readonly Source[];
   unit: Unit;
   scale: Scale;

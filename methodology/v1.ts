@@ -18,6 +18,7 @@ export const methodologyV1: Methodology = {
   criteria: [
     {
       slug: 'online',
+      obtainedBy: 'check',
       label: 'Réalisable en ligne',
       method:
         "La page de départ répond et permet de commencer la démarche en ligne (formulaire, connexion, lien « Faire la démarche »). « Partiel » quand une partie seulement se fait en ligne ; « Démarche proactive » est déclaré par l'administration.",
@@ -35,6 +36,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'satisfaction',
+      obtainedBy: 'survey',
       label: 'Satisfaction usagers',
       method: "Note moyenne sur 10 donnée par les usagers dans l'enquête « Je donne mon avis », sur le trimestre, à partir de 100 avis.",
       sources: ['survey', 'declared'],
@@ -44,6 +46,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'handicap',
+      obtainedBy: 'check',
       label: 'Prise en compte du handicap',
       method:
         "Mention « Accessibilité : … » en pied de page, puis lecture de la déclaration d'accessibilité comme le ferait une personne : état de conformité, taux global de conformité au RGAA de l'audit en cours (ni une moyenne, ni un objectif, ni un audit précédent), date de la déclaration. Le niveau suit le taux ; sans taux publié, il suit l'état déclaré. Sans déclaration, avec une déclaration injoignable ou de plus de 3 ans : « Non » (le taux lu reste affiché).",
@@ -62,6 +65,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'dlnuf',
+      obtainedBy: 'check',
       label: 'Dites-le-nous une fois (pré-remplissage)',
       method:
         "Nombre de champs du formulaire qui demandent une donnée que l'État détient déjà (identité, adresse, numéro fiscal, numéro de sécurité sociale, revenus, SIREN…) sans la pré-remplir.",
@@ -78,6 +82,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'auth',
+      obtainedBy: 'check',
       label: 'Authentification',
       method: 'Présence d\'un vrai bouton FranceConnect ou FranceConnect+ sur la page de départ ou la page de connexion (une simple mention ne compte pas).',
       sources: ['crawl'],
@@ -94,6 +99,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'simplicity',
+      obtainedBy: 'survey',
       label: 'Clarté du langage',
       method: "Note moyenne sur 10 de compréhension dans l'enquête usagers, à partir de 100 avis.",
       sources: ['survey'],
@@ -103,6 +109,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'help_reachable',
+      obtainedBy: 'survey',
       label: 'Aide joignable',
       method: "Part des usagers ayant cherché de l'aide qui ont pu joindre quelqu'un, selon l'enquête usagers.",
       sources: ['survey'],
@@ -118,6 +125,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'help_efficient',
+      obtainedBy: 'survey',
       label: 'Aide efficace',
       method: "Note moyenne sur 10 donnée à l'aide reçue, selon l'enquête usagers.",
       sources: ['survey'],
@@ -126,6 +134,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'uptime',
+      obtainedBy: 'probe',
       label: 'Disponibilité',
       method: 'Part des sondes réussies sur le trimestre (une sonde toutes les 5 minutes ; délai, erreurs DNS, TLS et HTTP 5xx comptent comme des échecs).',
       sources: ['crawl'],
@@ -141,6 +150,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'performance',
+      obtainedBy: 'probe',
       label: 'Temps de réponse',
       method: 'Temps de réponse moyen des sondes réussies sur le trimestre.',
       sources: ['crawl'],
@@ -156,6 +166,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'mobile',
+      obtainedBy: 'check',
       label: 'Adapté au mobile',
       method: "Balise viewport adaptative et aucun défilement horizontal à 375 px de large, dans un vrai navigateur.",
       sources: ['crawl'],
@@ -170,6 +181,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'a11y_auto',
+      obtainedBy: 'check',
       label: "Contrôle automatique d'accessibilité",
       method: 'Nombre de violations critiques ou graves relevées par axe-core dans Chromium sur la page de départ.',
       sources: ['crawl'],
@@ -185,6 +197,7 @@ export const methodologyV1: Methodology = {
     },
     {
       slug: 'usage',
+      obtainedBy: 'declaration',
       label: 'Taux de recours au numérique',
       method: "Part des démarches faites en ligne, déclarée par l'administration. Affiché sans objectif.",
       sources: ['declared'],

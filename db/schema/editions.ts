@@ -1,5 +1,6 @@
 import { sqliteTable, integer, text, real, primaryKey, index } from 'drizzle-orm/sqlite-core';
 import { SOURCES, VALUE_STATES } from '../../methodology/types.ts';
+import { CHANGES, type Change } from '../../methodology/change.ts';
 import { procedures } from './procedures.ts';
 import { observations } from './observations.ts';
 import { declarations } from './declarations.ts';
@@ -7,8 +8,7 @@ import { declarations } from './declarations.ts';
 export const EDITION_STATUSES = ['draft', 'published'] as const;
 export type EditionStatus = (typeof EDITION_STATUSES)[number];
 
-export const CHANGES = ['improved', 'regressed', 'unchanged', 'new'] as const;
-export type Change = (typeof CHANGES)[number];
+export { CHANGES, type Change };
 
 export const editions = sqliteTable('editions', {
   id: integer('id').primaryKey({ autoIncrement: true }),

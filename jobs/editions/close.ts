@@ -1,20 +1,21 @@
-import { and, desc, eq, gte, inArray, isNull, lt, lte, or, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, or, gt } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
-import { declarations, editions, editionScores, observations, probeDaily, procedures, type Change } from '../../db/schema/index.ts';
+import { declarations, editions, editionScores, observations, procedures, type Change } from '../../db/schema/index.ts';
 import {
   currentMethodology,
   groupScore,
   parseQuarter,
   previousQuarter,
   safeResolve,
-  UNMEASURABLE_REASONS,
-  type Criterion,
+  changeSince,
+  isoDay,
+  observedCriteria,
+  pickValue,
   type Methodology,
-  type RawValue,
   type ResolvedValue,
   type Source,
 } from '../../methodology/index.ts';
-import { changeSince } from './change.ts';
+import { probeRollup } from '../../db/read.ts';
 import { recordEditionPublished } from '../alerts.ts';
 
 export class EditionError extends Error {
@@ -26,10 +27,6 @@ export class EmptyQuarterError extends EditionError {
   override name = 'EmptyQuarterError';
 }
 
-/** Criteria measured by page checks, and by the survey: their latest observation in the quarter counts. */
-const OBSERVED = ['online', 'auth', 'handicap', 'dlnuf', 'mobile', 'a11y_auto', 'satisfaction', 'simplicity', 'help_reachable', 'help_efficient'];
-const SURVEY = new Set(['satisfaction', 'simplicity', 'help_reachable', 'help_efficient']);
-export const PROACTIVE = 'Démarche proactive';
 
 export interface ScoreRow extends ResolvedValue {
   procedureId: number;
@@ -77,7 +74,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   const rows = db
     .select()
     .from(observations)
-    .where(and(gte(observations.observedAt, quarter.start), lt(observations.observedAt, quarter.end), inArray(observations.criterion, OBSERVED)))
+    .where(and(gte(observations.observedAt, quarter.start), lt(observations.observedAt, quarter.end), inArray(observations.criterion, observedCriteria(methodology.criteria))))
     .orderBy(desc(observations.observedAt), desc(observations.id))
     .all();
   for (const o of rows) {
@@ -188,89 +185,4 @@ function previousEdition(db: Db, before: Date, previousSlug: string) {
     db.select().from(editions).where(and(eq(editions.slug, previousSlug), eq(editions.status, 'published'))).get() ??
     db.select().from(editions).where(and(eq(editions.status, 'published'), lte(editions.periodEnd, before))).orderBy(desc(editions.periodEnd)).get()
   );
-}
-
-/** What pickValue reads of an observation (a list may select just these columns). */
-export type ObservedValue = Pick<Observation, 'id' | 'status' | 'valueNum' | 'valueText' | 'answers' | 'reason'>;
-
-export interface Picked {
-  raw: RawValue;
-  source: Source | null;
-  observationId: number | null;
-  declarationId: number | null;
-}
-
-export interface ProbeRollup {
-  samples: number;
-  failures: number;
-  /** Probes robots.txt forbade: they say nothing of availability. */
-  blocked: number;
-  durationSumMs: number;
-}
-
-/** The probes of days [from, to) (YYYY-MM-DD) added up by procedure: what uptime and response time are computed from. */
-export function probeRollup(db: Db, from: string, to: string, procedureIds?: number[]): Map<number, ProbeRollup> {
-  return new Map(
-    db
-      .select({
-        procedureId: probeDaily.procedureId,
-        samples: sql<number>`sum(${probeDaily.samples})`,
-        failures: sql<number>`sum(${probeDaily.failures})`,
-        blocked: sql<number>`sum(coalesce(json_extract(${probeDaily.failuresByType}, '$.blocked'), 0))`,
-        durationSumMs: sql<number>`sum(${probeDaily.durationSumMs})`,
-      })
-      .from(probeDaily)
-      .where(and(gte(probeDaily.day, from), lt(probeDaily.day, to), procedureIds ? inArray(probeDaily.procedureId, procedureIds) : undefined))
-      .groupBy(probeDaily.procedureId)
-      .all()
-      .map(({ procedureId, ...rollup }) => [procedureId, rollup]),
-  );
-}
-
-/** The value a criterion takes from what was observed, declared and probed: measured wins, a declaration fills the rest. */
-export function pickValue(
-  criterion: Criterion,
-  observation: ObservedValue | undefined,
-  declaration: Declaration | undefined,
-  probes?: ProbeRollup,
-): Picked {
-  const fromDeclaration = (d: Declaration): Picked => ({
-    raw: { state: 'measured', value: d.valueNum ?? d.valueText ?? '', answers: d.answers ?? undefined },
-    source: 'declared',
-    observationId: null,
-    declarationId: d.id,
-  });
-  if (criterion.slug === 'uptime' || criterion.slug === 'performance') {
-    const ok = probes ? probes.samples - probes.failures : 0;
-    // A probe robots.txt forbids says nothing of availability: it is left out, not counted down.
-    const counted = probes ? probes.samples - probes.blocked : 0;
-    if (!probes || probes.samples === 0) return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
-    if (counted === 0) return { raw: { state: 'unmeasurable', reason: 'blocked' }, source: 'crawl', observationId: null, declarationId: null };
-    if (criterion.slug === 'uptime') return { raw: { state: 'measured', value: (100 * ok) / counted }, source: 'crawl', observationId: null, declarationId: null };
-    if (ok === 0) return { raw: { state: 'unmeasurable', reason: 'no_successful_probe' }, source: 'crawl', observationId: null, declarationId: null };
-    // Mean response time of the successful probes.
-    return { raw: { state: 'measured', value: Math.round(probes.durationSumMs / ok) }, source: 'crawl', observationId: null, declarationId: null };
-  }
-  // "Démarche proactive" can only be declared: nothing to do online because nothing is asked.
-  if (criterion.slug === 'online' && declaration?.valueText === PROACTIVE) return fromDeclaration(declaration);
-  // Measured wins; a declaration fills what could not be measured.
-  if (observation?.status === 'measured') {
-    return {
-      raw: { state: 'measured', value: observation.valueNum ?? observation.valueText ?? null, answers: observation.answers ?? undefined, reason: observation.reason ?? undefined },
-      source: SURVEY.has(criterion.slug) ? 'survey' : 'crawl',
-      observationId: observation.id,
-      declarationId: null,
-    };
-  }
-  if (declaration) return fromDeclaration(declaration);
-  if (observation) {
-    const raw: RawValue = observation.status === 'not_applicable' ? { state: 'not_applicable', reason: observation.reason ?? undefined } : { state: 'unmeasurable', reason: observation.reason ?? 'unknown' };
-    return { raw, source: SURVEY.has(criterion.slug) ? 'survey' : 'crawl', observationId: observation.id, declarationId: null };
-  }
-  return { raw: { state: 'unmeasurable', reason: UNMEASURABLE_REASONS.noData }, source: null, observationId: null, declarationId: null };
-}
-
-/** The UTC day of a date, YYYY-MM-DD: how probe roll-ups are keyed. */
-export function isoDay(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

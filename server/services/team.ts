@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, observations, probeDaily, rechecks, watchlist } from '../../db/schema/index.ts';
-import { currentMethodology, safeResolve, type Criterion } from '../../methodology/index.ts';
-import { changeSince } from '../../jobs/editions/change.ts';
-import { isoDay, PROACTIVE, pickValue, probeRollup, type Declaration, type ObservedValue, type ProbeRollup } from '../../jobs/editions/close.ts';
+import { changeSince, currentMethodology, isoDay, PROACTIVE, pickValue, safeResolve, type Criterion, type ObservedValue, type ProbeRollup } from '../../methodology/index.ts';
+import { probeRollup } from '../../db/read.ts';
+
+type Declaration = typeof declarations.$inferSelect;
 import { AccountError, canAccessProcedure, procedureIdsInScope, type User } from '../auth/accounts.ts';
 import { editionTable, listPublishedEditions, type Edition, type ScoreCell } from './editions.ts';
 import { getProcedure, listProcedures } from './catalogue.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { closeEdition, publishEdition, EditionError } from '../../jobs/editions/close.ts';
-import { changeSince } from '../../jobs/editions/change.ts';
+import { changeSince } from '../../methodology/change.ts';
 import { recordProbes } from '../../jobs/probe.ts';
 import { declarations, editions, editionScores, observations, type Evidence } from '../../db/schema/index.ts';
 import { importCatalogue } from '../../server/catalogue/import.ts';

@@ -1,5 +1,8 @@
-import type { Criterion } from '../../methodology/types.ts';
-import type { Change } from '../../db/schema/editions.ts';
+import type { Criterion } from './types.ts';
+
+/** How a score moved since the previous edition. */
+export const CHANGES = ['improved', 'regressed', 'unchanged', 'new'] as const;
+export type Change = (typeof CHANGES)[number];
 
 export interface ScoreLike {
   state: string;
