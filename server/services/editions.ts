@@ -77,9 +77,16 @@ export const scoreColumns = {
   declarationId: editionScores.declarationId,
 };
 
-const cache = new Map<number, EditionTable>();
+/**
+ * Published edition tables, per database: an edition id means something only in its own
+ * database, and the cache goes with the database object (several apps in one process — the
+ * tests, a CLI next to a server — never read each other's tables).
+ */
+const tables = new WeakMap<Db, Map<number, EditionTable>>();
 
 export function editionTable(db: Db, edition: Edition): EditionTable {
+  let cache = tables.get(db);
+  if (!cache) tables.set(db, (cache = new Map()));
   const cached = cache.get(edition.id);
   if (cached && edition.status === 'published') return cached;
   const methodology = methodologyVersion(edition.methodologyVersion);

@@ -323,6 +323,26 @@ describe('exports', () => {
   });
 });
 
+describe('caches', () => {
+  it('belong to their app: two apps on two databases with the same edition ids never answer from each other’s cache', async () => {
+    const [a, b] = [await createDemoDb(), await createDemoDb()];
+    seedTwoEditions(a);
+    seedTwoEditions(b);
+    b.$client.prepare("UPDATE procedures SET title = 'Titre de la base B' WHERE id = (SELECT min(id) FROM procedures)").run();
+    const [appA, appB] = [await buildServer({ db: a, appInfo: { version: 't', demo: true }, logLevel: 'silent' }), await buildServer({ db: b, appInfo: { version: 't', demo: true }, logLevel: 'silent' })];
+    try {
+      const url = '/api/editions/2026-T3/procedures?sort=title&dir=desc&limit=250';
+      const titles = async (app: FastifyInstance) => (await app.inject(url)).json().items.map((i: { title: string }) => i.title);
+      expect(await titles(appA)).not.toContain('Titre de la base B');
+      expect(await titles(appB)).toContain('Titre de la base B');
+      expect((await appB.inject('/api/groups/ministry/interieur')).statusCode).toBe((await appA.inject('/api/groups/ministry/interieur')).statusCode);
+    } finally {
+      await appA.close();
+      await appB.close();
+    }
+  });
+});
+
 describe('rate limit', () => {
   it('answers 429 with a message past the limit, on the API only', async () => {
     const db = await createDemoDb();

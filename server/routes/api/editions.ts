@@ -31,16 +31,16 @@ function cacheable(reply: FastifyReply, slug: string): void {
   reply.header('cache-control', slug === 'latest' ? 'public, max-age=60' : 'public, max-age=3600');
 }
 
-const responses = new ResponseCache();
-
-/** Sends a cached serialization (keyed by edition and query), with its ETag, compressed once if the client accepts it. */
-function sendCached(request: FastifyRequest, reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply {
-  cacheable(reply, slug);
-  return sendAnswer(request, reply, responses.get(key, build));
-}
-
 const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const load = (slug: string) => findPublishedEdition(fastify.db, slug);
+  // One cache per app (per database): it lives and dies with the server that built its answers.
+  const responses = new ResponseCache();
+
+  /** Sends a cached serialization (keyed by edition and query), with its ETag, compressed once if the client accepts it. */
+  const sendCached = (request: FastifyRequest, reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply => {
+    cacheable(reply, slug);
+    return sendAnswer(request, reply, responses.get(key, build));
+  };
 
   fastify.get(
     '/editions',

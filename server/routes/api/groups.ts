@@ -4,12 +4,13 @@ import { ResponseCache } from '../../services/response-cache.ts';
 import { sendAnswer } from './answer.ts';
 import { GroupScoreSchema, GroupSlug, errorResponses } from '../../schemas.ts';
 
-const responses = new ResponseCache(200);
 /** What the cache holds for a group no published edition knows. */
 const NOT_FOUND = Buffer.from('null');
 
 /** One group (a ministry, an administration or the whole observatory) across the latest published editions. */
 const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
+  // One cache per app (per database), like the editions' answers.
+  const responses = new ResponseCache(200);
   fastify.get(
     '/groups/:by/:slug',
     {
