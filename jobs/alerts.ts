@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
-import { changeSince, criterionBySlug, currentMethodology, formatFigure, safeResolve, type ResolvedValue, type Unit } from '../methodology/index.ts';
+import { changeSince, criterionBySlug, currentMethodology, formatFigure, safeResolve, storedValue, type ResolvedValue, type Unit } from '../methodology/index.ts';
 
 // Alerts: a regression found by a crawl, an edition published. Each is written in the
 // transaction of what caused it, with one pending delivery per webhook that should hear of it:
@@ -47,7 +47,7 @@ export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObs
       .orderBy(desc(observations.observedAt), desc(observations.id))
       .get();
     if (!previous) continue;
-    const before = resolved(o.criterion, { status: previous.status, value: previous.valueNum ?? previous.valueText, answers: previous.answers, reason: previous.reason });
+    const before = resolved(o.criterion, { status: previous.status, value: storedValue(previous), answers: previous.answers, reason: previous.reason });
     if (!before) continue;
     const criterion = criterionBySlug(currentMethodology, o.criterion)!;
     if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before, criterion.unit), after: levelWords(after, criterion.unit) });

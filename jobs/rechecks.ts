@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { observations, rechecks, type RecheckResult } from '../db/schema/index.ts';
-import { criterionBySlug, currentMethodology, pickValue, safeResolve } from '../methodology/index.ts';
+import { criterionBySlug, currentMethodology, pickValue, safeResolve, storedValue } from '../methodology/index.ts';
 import { crawl } from './crawl.ts';
 import type { Crawler } from './crawler.ts';
 import type { Check } from './checks/index.ts';
@@ -65,7 +65,7 @@ export class RecheckQueue {
         .map((o) => {
           const criterion = criterionBySlug(currentMethodology, o.criterion);
           const r = criterion ? safeResolve(criterion, pickValue(criterion, o, undefined).raw) : null;
-          return { criterion: o.criterion, status: o.status, value: o.valueNum ?? o.valueText, level: r?.level ?? null, goal: r?.goal ?? null, reason: o.reason, observationId: o.id };
+          return { criterion: o.criterion, status: o.status, value: storedValue(o), level: r?.level ?? null, goal: r?.goal ?? null, reason: o.reason, observationId: o.id };
         });
       const done = summary.procedures === 0 ? { status: 'failed' as const, error: 'démarche retirée du catalogue' } : { status: 'done' as const, error: null };
       this.db.update(rechecks).set({ ...done, finishedAt: new Date(), crawlRunId: summary.runId, results }).where(eq(rechecks.id, id)).run();

@@ -40,6 +40,11 @@ export interface Picked {
   declarationId: number | null;
 }
 
+/** A stored value: its number, or else its text, or null — how observations, declarations and edition cells keep one value in two columns. */
+export function storedValue(row: { valueNum: number | null; valueText: string | null }): number | string | null {
+  return row.valueNum ?? row.valueText;
+}
+
 /** Criteria whose value is the latest observation of the quarter: page checks and the survey. */
 export function observedCriteria(criteria: readonly Criterion[]): string[] {
   return criteria.filter((c) => c.obtainedBy === 'check' || c.obtainedBy === 'survey').map((c) => c.slug);
@@ -49,7 +54,7 @@ export function observedCriteria(criteria: readonly Criterion[]): string[] {
 export function pickValue(criterion: Criterion, observation: ObservedValue | undefined, declaration: DeclaredValue | undefined, probes?: ProbeRollup): Picked {
   const observedSource: Source = criterion.obtainedBy === 'survey' ? 'survey' : 'crawl';
   const fromDeclaration = (d: DeclaredValue): Picked => ({
-    raw: { state: 'measured', value: d.valueNum ?? d.valueText ?? '', answers: d.answers ?? undefined },
+    raw: { state: 'measured', value: storedValue(d) ?? '', answers: d.answers ?? undefined },
     source: 'declared',
     observationId: null,
     declarationId: d.id,
@@ -71,7 +76,7 @@ export function pickValue(criterion: Criterion, observation: ObservedValue | und
   // Measured wins; a declaration fills what could not be measured.
   if (observation?.status === 'measured') {
     return {
-      raw: { state: 'measured', value: observation.valueNum ?? observation.valueText ?? null, answers: observation.answers ?? undefined, reason: observation.reason ?? undefined },
+      raw: { state: 'measured', value: storedValue(observation), answers: observation.answers ?? undefined, reason: observation.reason ?? undefined },
       source: observedSource,
       observationId: observation.id,
       declarationId: null,

@@ -1,7 +1,7 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
-import { groupScores, methodologyVersion, publishedScore, type GroupScore, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
+import { groupScores, methodologyVersion, publishedScore, storedValue, type GroupScore, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
 
 // Read side of published editions. A published edition never changes, so its table is built
 // once and kept in memory: the procedures list and the syntheses are then answered from it.
@@ -131,7 +131,7 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
     }
     row.scores[s.criterion] = {
       status: s.status,
-      value: publishedScore(s.criterion, s.valueNum ?? s.valueText),
+      value: publishedScore(s.criterion, storedValue(s)),
       level: s.level,
       goal: s.goal,
       source: s.source,

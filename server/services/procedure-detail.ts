@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { declarations, editions, editionScores, observations } from '../../db/schema/index.ts';
-import { publishedScore } from '../../methodology/index.ts';
+import { publishedScore, storedValue } from '../../methodology/index.ts';
 import { scoreColumns } from './editions.ts';
 
 /** A procedure's scores in every published edition, oldest first. */
@@ -19,7 +19,7 @@ export function procedureHistory(db: Db, procedureId: number) {
   const byEdition = new Map<string, Record<string, unknown>>();
   for (const { edition, criterion, valueNum, valueText, ...score } of rows) {
     const scores = byEdition.get(edition) ?? {};
-    scores[criterion] = { ...score, value: publishedScore(criterion, valueNum ?? valueText) };
+    scores[criterion] = { ...score, value: publishedScore(criterion, storedValue({ valueNum, valueText })) };
     byEdition.set(edition, scores);
   }
   return [...byEdition].map(([edition, scores]) => ({ edition, scores }));
@@ -35,7 +35,7 @@ export function latestObservations(db: Db, procedureId: number, recent = 30) {
     criterion: o.criterion,
     observedAt: o.observedAt.toISOString(),
     status: o.status,
-    value: o.valueNum ?? o.valueText,
+    value: storedValue(o),
     reason: o.reason,
     answers: o.answers,
     evidence: o.evidence,
@@ -66,7 +66,7 @@ export function publishedDeclarations(db: Db, procedureId: number) {
     .map((d) => ({
       id: d.id,
       criterion: d.criterion,
-      value: d.valueNum ?? d.valueText,
+      value: storedValue(d),
       answers: d.answers,
       justification: d.justification,
       declaredAt: d.declaredAt.toISOString(),

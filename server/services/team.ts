@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, observations, probeDaily, rechecks, watchlist } from '../../db/schema/index.ts';
-import { changeSince, currentMethodology, isoDay, PROACTIVE, pickValue, safeResolve, type Criterion, type ObservedValue, type ProbeRollup } from '../../methodology/index.ts';
+import { changeSince, currentMethodology, isoDay, PROACTIVE, pickValue, safeResolve, storedValue, type Criterion, type ObservedValue, type ProbeRollup } from '../../methodology/index.ts';
 import { probeRollup } from '../../db/read.ts';
 
 type Declaration = typeof declarations.$inferSelect;
@@ -313,14 +313,14 @@ export function declarationHistory(db: Db, procedureId: number): DeclarationView
     views.push({
       id: d.id,
       criterion: d.criterion,
-      value: d.valueNum ?? d.valueText,
+      value: storedValue(d),
       answers: d.answers,
       justification: d.justification,
       declaredBy: d.declaredBy,
       declaredAt: d.declaredAt.toISOString(),
       supersededAt: d.supersededAt?.toISOString() ?? null,
       inForce: d.supersededAt === null,
-      previous: previous ? { value: previous.valueNum ?? previous.valueText, answers: previous.answers, declaredAt: previous.declaredAt.toISOString() } : null,
+      previous: previous ? { value: storedValue(previous), answers: previous.answers, declaredAt: previous.declaredAt.toISOString() } : null,
     });
     lastByCriterion.set(d.criterion, d);
   }
