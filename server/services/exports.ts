@@ -126,6 +126,13 @@ export function* longRowsOfTable(table: EditionTable, rows: readonly EditionRow[
  * Every published edition's scores, oldest edition first, read row by row (never all in memory).
  * One edition at a time, in primary-key order: SQLite walks the index and never sorts.
  */
+/** The history query's columns, in order: rows are read as arrays (fast), their cells by these names. */
+const HISTORY_COLUMNS = ['procedure_id', 'title', 'ministry', 'administration', 'criterion', 'status', 'value', 'level', 'goal', 'source', 'reason', 'change'] as const;
+const column = (name: (typeof HISTORY_COLUMNS)[number]) => HISTORY_COLUMNS.indexOf(name);
+const CRITERION = column('criterion');
+const VALUE = column('value');
+const GOAL = column('goal');
+
 export function* longRowsOfHistory(db: Db, ministry?: string): Generator<unknown[]> {
   const published = db.$client.prepare(`select id, slug from editions where status = 'published' order by period_start`).all() as { id: number; slug: string }[];
   const statement = db.$client.prepare(
@@ -138,10 +145,13 @@ export function* longRowsOfHistory(db: Db, ministry?: string): Generator<unknown
       where s.edition_id = ? and (? is null or m.slug = ?)
       order by s.edition_id, s.procedure_id, s.criterion`,
   ).raw(true);
+  // The query and the names agree, or nothing is exported.
+  const names = statement.columns().map((c) => c.name);
+  if (names.join() !== HISTORY_COLUMNS.join()) throw new Error(`history export: the query's columns (${names.join(', ')}) are not ${HISTORY_COLUMNS.join(', ')}`);
   for (const edition of published) {
     for (const row of statement.iterate(edition.id, ministry ?? null, ministry ?? null) as Iterable<unknown[]>) {
-      if (row[8] !== null) row[8] = row[8] === 1;
-      row[6] = publishedScore(row[4] as string, row[6] as number | string | null);
+      if (row[GOAL] !== null) row[GOAL] = row[GOAL] === 1;
+      row[VALUE] = publishedScore(row[CRITERION] as string, row[VALUE] as number | string | null);
       yield [edition.slug, ...row];
     }
   }
