@@ -1,8 +1,9 @@
 // Shapes of the API answers the dashboard reads (see /api/openapi.json).
 import type { Criterion, Source, Unit, ValueState } from '../../../methodology/types.ts';
 import type { GroupScore as MethodologyGroupScore } from '../../../methodology/groups.ts';
+import type { Change } from '../../../methodology/change.ts';
 
-export type { Criterion, Source, Unit, ValueState };
+export type { Change, Criterion, Source, Unit, ValueState };
 
 export interface Named {
   slug: string;
@@ -40,8 +41,6 @@ export interface EditionSummary {
   publishedAt: string | null;
   coverage: Record<string, number | null>;
 }
-
-export type Change = 'improved' | 'regressed' | 'unchanged' | 'new';
 
 /** One criterion's value for one procedure in an edition. */
 export interface ScoreCell {
