@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import PQueue from 'p-queue';
 import { FetchError, classifyError } from './http/errors.ts';
@@ -78,12 +78,16 @@ export interface BrowserNetworkStats {
  */
 class RefusingProxy {
   escaped = 0;
+  /** Open connections (preconnects that never spoke): closed with the proxy, which waits for none. */
+  private readonly sockets = new Set<Socket>();
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<RefusingProxy> {
     const server = createServer();
     const proxy = new RefusingProxy(server);
     server.on('connection', (socket) => {
+      proxy.sockets.add(socket);
+      socket.on('close', () => proxy.sockets.delete(socket));
       // A connection opened ahead of need (Chromium preconnects) is not a request until it speaks.
       socket.once('data', () => {
         proxy.escaped++;
@@ -102,6 +106,7 @@ class RefusingProxy {
   }
 
   close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
