@@ -36,7 +36,10 @@ export interface FetchedPage {
   headers: Record<string, string | string[] | undefined>;
   body: string;
   bytes: number;
-  /** Time to the last byte of the final response, redirects included. */
+  /**
+   * Time to the last byte of the final response, redirects included; waits for robots.txt reads
+   * are not counted (they time another file, and a probe must time its page alone).
+   */
   durationMs: number;
   redirects: string[];
   fetchedAt: Date;
@@ -97,14 +100,18 @@ async function fetchOnce(url: string, options: FetchOptions, forwarded?: Forward
   let method = forwarded?.method ?? options.method ?? 'GET';
   let body = forwarded?.body;
   let current = url;
+  let robotsWaitMs = 0;
 
   for (;;) {
     const target = new URL(current);
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new FetchError('blocked', `refused non-web URL ${current}`, { url: current });
     }
-    if (options.isAllowed && !(await options.isAllowed(current))) {
-      throw new FetchError('blocked', `robots.txt disallows ${current}`, { url: current });
+    if (options.isAllowed) {
+      const asked = performance.now();
+      const allowed = await options.isAllowed(current);
+      robotsWaitMs += performance.now() - asked;
+      if (!allowed) throw new FetchError('blocked', `robots.txt disallows ${current}`, { url: current });
     }
     const response = await request(current, {
       method: method as Dispatcher.HttpMethod,
@@ -147,7 +154,7 @@ async function fetchOnce(url: string, options: FetchOptions, forwarded?: Forward
       headers: response.headers,
       body: decoded,
       bytes: decoded.length,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(performance.now() - started - robotsWaitMs),
       redirects,
       fetchedAt,
     };

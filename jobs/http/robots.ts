@@ -5,11 +5,14 @@ import { fetchPage, type FetchOptions } from './fetch.ts';
 type Robots = ReturnType<typeof robotsParser>;
 
 /**
- * robots.txt per origin, fetched once per crawl (RFC 9309): a 4xx means no rules; a 5xx or an
- * unreachable file means complete disallow, reported with the failure that caused it.
+ * robots.txt per origin (RFC 9309): a 4xx means no rules; a 5xx or an unreachable file means
+ * complete disallow, reported with the failure that caused it. A file read is kept 24 hours of the
+ * clock (how old our copy really is); a failed read is tried again an hour later — of the
+ * request's own time when it has one (the demo's probes at simulated moments: a failure costs its
+ * round, not the quarter).
  */
 export class RobotsCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<Robots | FetchError> }>();
+  private readonly entries = new Map<string, { readAt: number; at: number; value: Promise<Robots | FetchError> }>();
 
   constructor(
     private readonly fetchOptions: Omit<FetchOptions, 'isAllowed'>,
@@ -34,16 +37,23 @@ export class RobotsCache {
     return delay === undefined ? undefined : delay * 1000;
   }
 
-  private async robotsFor(url: string, at = this.clock()): Promise<Robots | FetchError> {
+  private async robotsFor(url: string, at?: number): Promise<Robots | FetchError> {
     const origin = new URL(url).origin;
     const entry = this.entries.get(origin);
     if (entry) {
       const value = await entry.value;
-      const ttl = value instanceof FetchError ? this.ttlMs.failed : this.ttlMs.ok;
-      // Read at most `ttl` before, or after (requests at several simulated moments at once).
-      if (Math.abs(at - entry.at) < ttl) return value;
+      if (value instanceof FetchError) {
+        // Read at most an hour before, or after (requests at several simulated moments at once).
+        if (Math.abs((at ?? this.clock()) - entry.at) < this.ttlMs.failed) return value;
+      } else if (this.clock() - entry.readAt < this.ttlMs.ok) {
+        return value;
+      }
     }
-    const fresh = { at, value: this.load(origin) };
+    // Another request may have started a read meanwhile: share it.
+    const current = this.entries.get(origin);
+    if (current !== entry && current) return this.robotsFor(url, at);
+    const now = this.clock();
+    const fresh = { readAt: now, at: at ?? now, value: this.load(origin) };
     this.entries.set(origin, fresh);
     return fresh.value;
   }

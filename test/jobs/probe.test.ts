@@ -39,26 +39,30 @@ describe('probeRound', () => {
 
 describe('probeRounds', () => {
   // Three sites on one local server, told apart by their host names: a quick one, a slow one
-  // (600 ms), and one whose first robots.txt read fails (503: crawling disallowed for a while).
+  // (600 ms for every file, robots.txt included), and one whose first robots.txt read fails (503:
+  // crawling disallowed for a while).
   async function sites() {
-    let robotsReads = 0;
+    const robotsReads: Record<string, number> = {};
     const server = createServer((req, res) => {
-      const host = String(req.headers.host).split('.')[0];
-      if (req.url === '/robots.txt') {
-        const fail = host === 'flaky-robots' && robotsReads++ < 2; // the read and its retry
-        res.writeHead(fail ? 503 : 200, { 'content-type': 'text/plain' });
-        return void res.end(fail ? 'busy' : 'User-agent: *\nAllow: /\n');
-      }
-      const answer = () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>Démarche</title>');
+      const host = String(req.headers.host).split('.')[0]!;
+      const answer = () => {
+        if (req.url === '/robots.txt') {
+          robotsReads[host] = (robotsReads[host] ?? 0) + 1;
+          const fail = host === 'flaky-robots' && robotsReads[host] <= 2; // the read and its retry
+          res.writeHead(fail ? 503 : 200, { 'content-type': 'text/plain' });
+          return void res.end(fail ? 'busy' : 'User-agent: *\nAllow: /\n');
+        }
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><title>Démarche</title>');
+      };
       if (host === 'slow') setTimeout(answer, 600);
       else answer();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { server, port: (server.address() as AddressInfo).port };
+    return { server, port: (server.address() as AddressInfo).port, robotsReads };
   }
 
-  it.each(['this thread', 'a probe thread'] as const)('overlaps rounds from %s, writes each at its own moment, keeps robots.txt by that moment', async (where) => {
-    const { server, port } = await sites();
+  it.each(['this thread', 'a probe thread'] as const)('overlaps rounds from %s, writes each at its own moment, times the page alone, reads robots.txt once', async (where) => {
+    const { server, port, robotsReads } = await sites();
     const db = createTestDb();
     importCatalogue(db, [
       catalogueRow({ id: 1, startUrl: 'http://quick.demarches.test/' }),
@@ -79,9 +83,14 @@ describe('probeRounds', () => {
       const rows = db.select().from(probes).orderBy(asc(probes.at), asc(probes.procedureId)).all();
       expect(rows).toHaveLength(30);
       expect([...new Set(rows.map((r) => r.at.getTime()))]).toEqual(moments.map((m) => m.getTime()));
-      // The slow site answers every time, in about its 600 ms: it waited for no one, no one for it.
+      // The slow site answers every time, in about its 600 ms: it waited for no one, no one for it;
+      // and the 600 ms its robots.txt took before the first probes are not part of their time.
       const slow = rows.filter((r) => r.procedureId === 2);
-      expect(slow.every((r) => r.ok && r.durationMs! >= 550)).toBe(true);
+      expect(slow.every((r) => r.ok && r.durationMs! >= 550 && r.durationMs! < 1_100)).toBe(true);
+      // The file read is kept 24 hours of the clock (the copy is seconds old), whatever the
+      // simulated moments of the probes (four and a half days here).
+      expect(robotsReads['quick']).toBe(1);
+      expect(robotsReads['slow']).toBe(1);
       // The failed robots.txt read costs its own round only: at the next moment, twelve hours
       // later, the file is read again (a failure is kept an hour, RFC 9309).
       const flaky = rows.filter((r) => r.procedureId === 3);
