@@ -38,6 +38,8 @@ export interface BrowserRequest extends ForwardedRequest {
   url: string;
   /** The page's own navigation (robots.txt and the host's turn apply), a frame's, or neither. */
   navigation: 'page' | 'frame' | false;
+  /** The page's own navigation that `visit` sent while holding its host's turn (see `turn`): it must not queue again. */
+  turnHeld?: boolean;
 }
 
 /** Fetches a browser page's request, redirects followed hop by hop, or throws a typed FetchError. */
@@ -52,6 +54,12 @@ export interface BrowserPoolOptions {
    * politeness hold for the browser exactly as for the HTTP checks.
    */
   network: BrowserNetwork;
+  /**
+   * Runs a page's navigation in its host's turn (the crawler's per-host queue): the navigation's
+   * deadline then starts when the site is asked, not while other requests to it, or a busy
+   * crawl's, are still ahead — a site is "too slow" for its own time only.
+   */
+  turn?: <T>(url: string, navigate: () => Promise<T>) => Promise<T>;
   navigationTimeoutMs?: number;
   /** A page is closed and replaced after this many visits, to bound memory. */
   recycleAfter?: number;
@@ -133,6 +141,8 @@ export class BrowserPool {
   private readonly free: { page: Page; uses: number }[] = [];
   /** A page's navigation the crawler followed through redirects: committed at its final address on the next try. */
   private readonly moved = new Map<Page, FetchedResource>();
+  /** The address each page is navigating to in its host's turn, and the end of that turn (see `turn`). */
+  private readonly turns = new Map<Page, { url: string; answered: () => void }>();
   /** Why a page's own navigation was refused or failed, to report it instead of Chromium's net:: code. */
   private readonly failures = new Map<Page, FetchError>();
   private readonly counts = { refused: 0, failed: 0 };
@@ -194,6 +204,8 @@ export class BrowserPool {
     }
     const url = request.url();
     const moved = page && ownNavigation ? this.moved.get(page) : undefined;
+    const held = page && ownNavigation ? this.turns.get(page) : undefined;
+    const turn = held?.url === url ? held : undefined;
     if (page && moved && moved.finalUrl === url) {
       this.moved.delete(page);
       return this.fulfil(route, moved);
@@ -207,7 +219,8 @@ export class BrowserPool {
         headers: request.headers(),
         body: request.postDataBuffer() ?? undefined,
         navigation: ownNavigation ? 'page' : request.isNavigationRequest() ? 'frame' : false,
-      });
+        turnHeld: turn !== undefined,
+      }).finally(() => turn?.answered());
       if (page && ownNavigation && response.finalUrl !== url) {
         // Chromium does not follow a redirect handed to it by a route: abort, and visit() goes
         // to the final address, which is answered from here without a second request.
@@ -229,6 +242,22 @@ export class BrowserPool {
     return route.fulfill({ status: response.status, headers: fulfilHeaders(response.headers), body: response.body }).catch(() => undefined);
   }
 
+  /**
+   * `page.goto`, in its host's turn when the crawler gives turns: the turn is held until the
+   * document's answer is in (the route has fetched it), not while the page loads the rest.
+   */
+  private navigate(page: Page, target: string): ReturnType<Page['goto']> {
+    const goto = () => page.goto(target, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 8_000 });
+    if (!this.options.turn) return goto();
+    let navigation!: ReturnType<Page['goto']>;
+    const turn = this.options.turn(target, () => new Promise<void>((answered) => {
+      this.turns.set(page, { url: target, answered });
+      navigation = goto();
+      navigation.then(() => answered(), () => answered());
+    }));
+    return turn.then(() => navigation);
+  }
+
   /** Loads a URL in a pooled page and hands it to `use`; navigation failures are typed FetchErrors. */
   visit<T>(url: string, use: (page: BrowserPage) => Promise<T>): Promise<T> {
     return this.queue.add(async () => {
@@ -241,7 +270,8 @@ export class BrowserPool {
         let target = url;
         for (;;) {
           try {
-            response = await slot.page.goto(target, { waitUntil: 'load', timeout: this.options.navigationTimeoutMs ?? 8_000 });
+            const navigation = this.navigate(slot.page, target);
+            response = await navigation;
             break;
           } catch (err) {
             const moved = this.moved.get(slot.page);
@@ -261,6 +291,7 @@ export class BrowserPool {
       } finally {
         this.moved.delete(slot.page);
         this.failures.delete(slot.page);
+        this.turns.delete(slot.page);
         slot.uses++;
         if (healthy && slot.uses < (this.options.recycleAfter ?? 40)) this.free.push(slot);
         else await slot.page.close().catch(() => undefined);

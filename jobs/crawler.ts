@@ -107,7 +107,8 @@ export class Crawler {
       this.stats.requests++;
       return fetchResource(request.url, options, request);
     };
-    if (request.navigation !== 'page') return fetchIt();
+    // A page's own navigation waits for its host's turn — already held when `visit` sent it (see BrowserPool's `turn`).
+    if (request.navigation !== 'page' || request.turnHeld) return fetchIt();
     return this.hosts.run(request.url, fetchIt, await this.hostDelayMs(request.url));
   };
 
@@ -119,9 +120,10 @@ export class Crawler {
   /**
    * A probe: one GET of a start URL, no retry, a short deadline (a page that takes longer fails
    * its users too). It skips the per-host pause (one request per site per round) but still
-   * obeys robots.txt, cached across rounds. `at`: the probe's moment when it is not now (the demo
-   * probes a quarter's rounds at their simulated dates): robots.txt is kept by that time (RFC 9309:
-   * a day; a failed read an hour), so a read that failed costs one round, not a quarter.
+   * obeys robots.txt, cached across rounds (its read is not part of the probe's time). `at`: the
+   * probe's moment when it is not now (the demo probes a quarter's rounds at their simulated
+   * dates): a failed robots.txt read is kept an hour of that time, so it costs one round, not a
+   * quarter (a file read is kept a day of the clock: see RobotsCache).
    */
   async probe(url: string, timeoutMs = PROBE_TIMEOUT_MS, at?: Date): Promise<FetchedPage> {
     // The deadline covers the robots.txt read too: a site that drips its robots.txt fails in time.
@@ -160,6 +162,8 @@ export class Crawler {
       userAgent: this.userAgent,
       concurrency: this.options.browserConcurrency ?? 3,
       network: this.browserNetwork,
+      turn: async (url, navigate) => this.hosts.run(url, navigate, await this.hostDelayMs(url)),
+      navigationTimeoutMs: this.fetchOptions.timeoutMs,
       wsEndpoint: this.options.browserWsEndpoint,
     });
     return this.browser;

@@ -32,11 +32,22 @@ export function isTransient(err: unknown): boolean {
 
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|ERR_OSSL_)/;
 
-/** Maps whatever undici, node or an abort threw to a typed FetchError. */
+/**
+ * A thrown message as one plain line: Playwright appends a multi-line "Call log" with terminal
+ * colour codes, which must not reach an observation's evidence.
+ */
+export function plainMessage(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return (message.split('\n')[0] ?? '').replace(/\u001b\[[0-9;]*m/g, '').trim();
+}
+
+/** Maps whatever undici, node, Playwright or an abort threw to a typed FetchError. */
 export function classifyError(err: unknown, url: string): FetchError {
   if (err instanceof FetchError) return err;
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, name, message } = e as { code?: string; name?: string; message?: string };
+    const { code, name } = e as { code?: string; name?: string };
+    const raw = (e as { message?: unknown }).message;
+    const message = typeof raw === 'string' ? plainMessage(raw) : undefined;
     if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') {
       return new FetchError('timeout', `connection timed out (${code})`, { url, phase: 'connect' });
     }
@@ -52,6 +63,5 @@ export function classifyError(err: unknown, url: string): FetchError {
       return new FetchError('network', `connection failed (${code})`, { url, code: code.startsWith('HPE_') ? 'ERR_HTTP_PARSER' : code });
     }
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new FetchError('network', message, { url });
+  return new FetchError('network', plainMessage(err instanceof Error ? err.message : String(err)), { url });
 }

@@ -98,13 +98,13 @@ afterAll(async () => {
 });
 
 /** A crawler as in production (private addresses refused), the test site playing a public host. */
-function guardedCrawler(perHostDelayMs = 5): Crawler {
+function guardedCrawler(perHostDelayMs = 5, timeoutMs = 4_000): Crawler {
   crawler = new Crawler({
     contactUrl: 'http://127.0.0.1/methodologie#robot',
     demoPort: (site.address() as AddressInfo).port,
     browserWsEndpoint: inject('chromiumWsEndpoint'),
     perHostDelayMs,
-    timeoutMs: 4_000,
+    timeoutMs,
   });
   return crawler;
 }
@@ -183,5 +183,21 @@ describe('the browser behind the private-address guard', () => {
     const gaps = pages.slice(1).map((at, i) => at - pages[i]!);
     // p-queue's interval: at most one request per 300 ms window (a little timer slack allowed).
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(280);
+  });
+
+  it('starts a page load’s deadline at its turn: a page queued behind its host’s other requests is not “too slow”', async () => {
+    // A 1.5 s deadline, 400 ms between two requests to the host, five requests ahead of the page:
+    // its turn comes about 2 s after it was asked for, its site answers at once.
+    const c = guardedCrawler(400, 1_500);
+    await c.fetch('http://guichet.demarches.test/page-0');
+    siteHits = [];
+    const ahead = Array.from({ length: 5 }, (_, i) => c.fetch(`http://guichet.demarches.test/page-${i + 1}`));
+    const asked = Date.now();
+    const rendered = await c.render('http://guichet.demarches.test/page-9');
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1_900);
+    expect(rendered.status).toBe(200);
+    await Promise.all(ahead);
+    const pages = siteHits.filter((h) => h.path.startsWith('/page-')).map((h) => h.path);
+    expect(pages.at(-1)).toBe('/page-9');
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockAgent } from 'undici';
 import { fetchPage, type FetchOptions } from '../../jobs/http/fetch.ts';
 import { createDispatcher, isPrivateAddress } from '../../jobs/http/dispatcher.ts';
-import { FetchError } from '../../jobs/http/errors.ts';
+import { FetchError, classifyError } from '../../jobs/http/errors.ts';
 import { RobotsCache } from '../../jobs/http/robots.ts';
 import { Crawler, politeDelayMs } from '../../jobs/crawler.ts';
 
@@ -204,6 +204,17 @@ describe('fetchPage against hostile servers', () => {
     });
     await fetchPage('http://site.example/', options({ dispatcher: agent, userAgent: 'Mozilla/5.0 (compatible; ObservatoireBot/1.0; +http://obs.test/methodologie#robot)' }));
     expect(ua).toMatch(/ObservatoireBot\/1\.0; \+http:\/\/obs\.test/);
+  });
+});
+
+describe('classifyError', () => {
+  it('keeps one plain line of a browser failure: no "Call log", no terminal colour codes in the evidence', () => {
+    const thrown = Object.assign(new Error('page.goto: Timeout 8000ms exceeded.\nCall log:\n\u001b[2m  - navigating to "http://a.test/", waiting until "load"\u001b[22m\n'), { name: 'TimeoutError' });
+    const typed = classifyError(thrown, 'http://a.test/');
+    expect(typed.type).toBe('timeout');
+    expect(typed.message).toBe('timed out (page.goto: Timeout 8000ms exceeded.)');
+    const other = classifyError(new Error('\u001b[31mnet::ERR_FAILED\u001b[39m at http://a.test/\nCall log:\n  - …'), 'http://a.test/');
+    expect(other).toMatchObject({ type: 'network', message: 'net::ERR_FAILED at http://a.test/' });
   });
 });
 
