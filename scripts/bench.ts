@@ -19,7 +19,8 @@ import { closeEdition, publishEdition } from '../jobs/editions/close.ts';
 import { quarterOf } from '../methodology/quarters.ts';
 import { spawn } from 'node:child_process';
 import { benchDashboard } from './bench-dashboard.ts';
-import { buildDemoHistory, declareDemoUsage, MEASURED_AT_ONCE } from '../server/demo.ts';
+import { buildDemoHistory, declareDemoUsage, demoQuarters } from '../server/demo.ts';
+import { universeProfiles } from '../server/universe/server.ts';
 import { pullSurveys } from '../jobs/survey.ts';
 import { Agent, request } from 'undici';
 import { benchSpaces, createBenchAccounts } from './bench-spaces.ts';
@@ -131,18 +132,41 @@ db.$client.close();
 // (six editions, every one measured). ---
 const historyDb = join(dir, 'history.sqlite');
 {
-  const history = async (atOnce: number, file: string) => {
+  const history = async (schedule: 'pipelined' | 'sequential', file: string) => {
     const hdb = openMigratedDatabase(file);
     importCatalogue(hdb, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
-    const [, ms] = await timed(() => buildDemoHistory(hdb, { contactUrl: 'http://127.0.0.1:3000/methodologie#robot', atOnce }));
+    const [, ms] = await timed(() => buildDemoHistory(hdb, { contactUrl: 'http://127.0.0.1:3000/methodologie#robot', schedule }));
     hdb.$client.close();
     return ms;
   };
-  const shipped = await history(MEASURED_AT_ONCE, historyDb);
+  const shipped = await history('pipelined', historyDb);
   const baselineDir = mkdtempSync(join(tmpdir(), 'observatoire-bench-history-'));
-  const baseline = await history(1, join(baselineDir, 'history.sqlite'));
+  const baseline = await history('sequential', join(baselineDir, 'history.sqlite'));
   rmSync(baselineDir, { recursive: true, force: true });
-  rows.push([`demo history, 6 quarters (${MEASURED_AT_ONCE} measured at once, as shipped)`, seconds(shipped), `baseline one at a time ${seconds(baseline)}; ratio ${(shipped / baseline).toFixed(2)}; target ≤ 90 s`]);
+  rows.push([
+    'demo history, 6 quarters (crawls and probes pipelined, as shipped)',
+    seconds(shipped),
+    `baseline one quarter at a time, its crawl then its probes: ${seconds(baseline)}; ratio ${(shipped / baseline).toFixed(2)}; target ≤ 90 s`,
+  ]);
+  // What the probes measured against what the universe's sites were told to take: the demo's
+  // response times are only as true as this (a busy machine makes every site look slower).
+  const hdb = openMigratedDatabase(historyDb);
+  for (const quarter of demoQuarters(new Date())) {
+    const profiles = new Map(universeProfiles(quarter.slug).map((p) => [p.procedureId, p]));
+    const measured = hdb.$client
+      .prepare("SELECT procedure_id id, avg(duration_ms) mean, sum(failure = 'timeout') timeouts, count(*) n FROM probes WHERE at >= ? AND at < ? GROUP BY procedure_id")
+      .all(quarter.start.getTime(), quarter.end.getTime()) as { id: number; mean: number | null; timeouts: number; n: number }[];
+    const calm = measured.filter((m) => profiles.get(m.id) && !profiles.get(m.id)!.hostile);
+    const added = calm.filter((m) => m.mean !== null).map((m) => m.mean! - profiles.get(m.id)!.latencyMs).sort((a, b) => a - b);
+    const timeouts = calm.reduce((n, m) => n + m.timeouts, 0);
+    const probes = calm.reduce((n, m) => n + m.n, 0);
+    rows.push([
+      `  ${quarter.slug} probes: time added to the site's own response time, median / p90`,
+      `${Math.round(added[added.length >> 1] ?? 0)} / ${Math.round(added[Math.floor(added.length * 0.9)] ?? 0)} ms`,
+      `${timeouts} timeouts of ${probes} probes to sites without a hostile profile (${((100 * timeouts) / Math.max(1, probes)).toFixed(1)} %)`,
+    ]);
+  }
+  hdb.$client.close();
 }
 
 // --- The API, as shipped: rate limit on (600 a minute a client), the load client exempt. ---

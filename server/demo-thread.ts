@@ -15,10 +15,10 @@ interface QuarterJob {
 type Message = { ready: true } | { progress: { step: DemoProgress['step']; done?: number; of?: number } } | { done: true } | { error: string };
 
 /**
- * One demo quarter measured in a thread of its own: its crawl's parsing, its browser's page
- * traffic and its writes run beside the other quarters' instead of all on one event loop, so the
- * history uses every core the machine has (on two cores the main thread was busy 82 % of the time
- * while the second core idled). Same measurements, same database, as `measureDemoQuarter` here.
+ * One demo quarter's crawl in a thread of its own: its parsing, its browser's page traffic and its
+ * writes run beside the probes and the server instead of on their event loop (on two cores the
+ * main thread was busy 82 % of the history's build, the server with it). Same measurements, same
+ * database, as `crawlDemoQuarter` here.
  */
 export async function measureInThread(job: Omit<QuarterJob, 'demoQuarterThread'>, progress: (step: DemoProgress['step'], done?: number, of?: number) => void): Promise<void> {
   const { worker } = await startModuleThread<Message>(import.meta.url, { ...job, demoQuarterThread: true } satisfies QuarterJob);
@@ -51,11 +51,11 @@ async function runQuarter(job: QuarterJob): Promise<void> {
   const post = (m: Message) => parentPort!.postMessage(m);
   post({ ready: true });
   const { openDatabase } = await import('../db/client.ts');
-  const { measureDemoQuarter } = await import('./demo.ts');
+  const { crawlDemoQuarter } = await import('./demo.ts');
   const { parseQuarter } = await import('../methodology/quarters.ts');
   const db = openDatabase(job.file);
   try {
-    await measureDemoQuarter(db, job.contactUrl, parseQuarter(job.quarter)!, job.withBrowser, (step, done, of) => post({ progress: { step, done, of } }));
+    await crawlDemoQuarter(db, job.contactUrl, parseQuarter(job.quarter)!, job.withBrowser, (step, done, of) => post({ progress: { step, done, of } }));
     post({ done: true });
   } catch (err) {
     post({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) });

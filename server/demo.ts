@@ -21,7 +21,7 @@ import { measureInThread } from './demo-thread.ts';
 // compressed: one crawl and a hundred probe rounds per quarter instead of a crawl a day and a
 // probe every five minutes; and the browser checks (mobile, a11y_auto), the slow part, run for the
 // two latest quarters only. A first start serves the dashboard at once and has its six editions in
-// about three minutes on a 2-core machine (each quarter measured in a thread of its own).
+// about four minutes on a 2-core machine (crawls and probes pipelined: see buildDemoHistory).
 
 export const DEMO_QUARTERS = 6;
 /** A hundred samples a quarter: an uptime moves by one point per failed probe, as a real one nearly does. */
@@ -41,13 +41,6 @@ export const PROBES_IN_FLIGHT = 400;
  */
 export const PROBES_PER_SITE = 20;
 export const BROWSER_QUARTERS = 2;
-/**
- * Quarters measured at the same time (lanes), each on its own universe and in its own thread: the
- * browser quarters (the slow ones) go one after the other in the last lane, the HTTP-only quarters
- * share the others. Measured on 2 cores: 3 lanes 170–175 s, 2 lanes 190 s, 4 lanes 226 s (the
- * machine overloaded: page loads past their deadline, four times the expected timeouts).
- */
-export const MEASURED_AT_ONCE = 3;
 /**
  * Requests in flight for one quarter's crawl (one per site at most, with its pause): at 12 the
  * crawl waited on the sites' response times more than it worked; 32 halves its time.
@@ -97,35 +90,43 @@ export function demoStatus(db: Db, now = new Date(), count = DEMO_QUARTERS): Dem
  */
 export async function buildDemoHistory(
   db: Db,
-  options: { now?: Date; quarters?: number; contactUrl: string; onProgress?: (p: DemoProgress) => void; atOnce?: number },
+  options: {
+    now?: Date;
+    quarters?: number;
+    contactUrl: string;
+    onProgress?: (p: DemoProgress) => void;
+    /** `sequential`: one quarter's crawl, then its probes, then the next quarter's (the bench's baseline). */
+    schedule?: 'pipelined' | 'sequential';
+  },
 ): Promise<{ published: string[] }> {
   const now = options.now ?? new Date();
   const quarters = demoQuarters(now, options.quarters);
   const published: string[] = [];
   const progressOf = (quarter: Quarter, i: number) => (step: DemoProgress['step'], done?: number, of?: number) =>
     options.onProgress?.({ quarter: quarter.slug, step, index: i + 1, total: quarters.length, done, of });
-  // Every quarter without an edition is measured at once, each on a universe of its own playing
-  // that quarter (the sites' waits overlap: most of a crawl is waiting); editions are then
-  // closed and published oldest first, each as soon as its measurements are in.
-  const measuring = new Map<string, Promise<void>>();
-  // A few lanes only: more quarters at a time would starve the event loop and turn the sites'
-  // waits into timeouts (measured: six at once left 60 % of the start pages timed out). The
-  // browser quarters take twice as long as the others and need one Chromium at a time: they share
-  // the last lane, while the HTTP-only quarters, oldest first, go round the other lanes.
-  const lanes = Array.from({ length: Math.max(1, options.atOnce ?? MEASURED_AT_ONCE) }, () => new PQueue({ concurrency: 1 }));
-  const httpLanes = Math.max(1, lanes.length - 1);
-  let httpQuarters = 0;
+  // Two pipelines, oldest quarter first, each on a universe of its own playing that quarter: the
+  // crawls (and survey pulls) one quarter after another, in a thread of their own, and the probe
+  // rounds one quarter after another beside them. Never more than one crawl and one quarter's
+  // probes at a time: a probe must time its site, not a machine busy with three other quarters
+  // (measured with three quarters at once: probes took 0.5-0.7 s longer than their sites, and 4 %
+  // timed out; one crawl beside them adds about 50 ms, see the bench). Editions are closed and
+  // published oldest first, each as soon as both its pipelines are done with it.
+  const measuring = new Map<string, Promise<unknown>>();
+  const crawls = new PQueue({ concurrency: 1 });
+  const probing = options.schedule === 'sequential' ? crawls : new PQueue({ concurrency: 1 });
+  const file = db.$client.memory ? null : db.$client.name;
   for (const [i, quarter] of quarters.entries()) {
     if (db.select({ id: editions.id }).from(editions).where(eq(editions.slug, quarter.slug)).get()) continue;
     const withBrowser = i >= quarters.length - BROWSER_QUARTERS;
-    const lane = lanes[withBrowser ? lanes.length - 1 : httpQuarters++ % httpLanes]!;
-    const file = db.$client.memory ? null : db.$client.name;
     const progress = progressOf(quarter, i);
-    // Each quarter in a thread of its own when the database is a file the thread can open too.
-    const measure = file
-      ? () => measureInThread({ file, contactUrl: options.contactUrl, quarter: quarter.slug, withBrowser }, progress)
-      : () => measureDemoQuarter(db, options.contactUrl, quarter, withBrowser, progress);
-    const run = lane.add(measure);
+    // The crawl in a thread of its own when the database is a file the thread can open too.
+    const crawled = crawls.add(() =>
+      file
+        ? measureInThread({ file, contactUrl: options.contactUrl, quarter: quarter.slug, withBrowser }, progress)
+        : crawlDemoQuarter(db, options.contactUrl, quarter, withBrowser, progress),
+    );
+    const probed = probing.add(() => probeDemoQuarter(db, options.contactUrl, quarter, progress));
+    const run = Promise.all([crawled, probed]);
     run.catch(() => undefined); // awaited below, in order
     measuring.set(quarter.slug, run);
   }
@@ -196,8 +197,8 @@ function failPoint(step: string, quarter: string): void {
   if (process.env['OBSERVATOIRE_DEMO_KILL'] === `${step}:${quarter}`) process.kill(process.pid, 'SIGKILL');
 }
 
-/** One quarter's measurements, at simulated dates, on a universe playing that quarter: a crawl, probe rounds, the survey, all at once. */
-export async function measureDemoQuarter(
+/** One quarter's crawl and survey pull, at simulated dates, on a universe playing that quarter. */
+export async function crawlDemoQuarter(
   db: Db,
   contactUrl: string,
   quarter: Quarter,
@@ -206,19 +207,27 @@ export async function measureDemoQuarter(
 ): Promise<void> {
   const universe = await UniverseThread.start({ quarter: quarter.slug });
   const crawler = new Crawler({ contactUrl, demoPort: universe.port, browserConcurrency: 6, globalConcurrency: CRAWL_CONCURRENCY });
-  let prober: ProbeThread | undefined;
   try {
-    // Probes from a thread of their own, so that the crawl's parsing never delays their answers.
-    prober = await ProbeThread.start({ contactUrl, demoPort: universe.port, connectionsPerHost: PROBES_PER_SITE });
-    const span = quarter.end.getTime() - quarter.start.getTime();
-    const rounds = Array.from({ length: PROBE_ROUNDS_PER_QUARTER }, (_, r) => new Date(quarter.start.getTime() + ((r + 0.5) * span) / PROBE_ROUNDS_PER_QUARTER));
     await Promise.all([
       crawl(db, crawler, { trigger: 'demo', checks: withBrowser ? CHECKS : CHECKS.filter((c) => c.kind === 'http'), now: atDay(quarter, 45), onProgress: (done, total) => progress('crawling', done, total) }),
-      probeRounds(db, prober, rounds, { inFlight: PROBES_IN_FLIGHT, perSite: PROBES_PER_SITE, onRound: (done, of) => progress('probing', done, of) }),
       pullSurveys(db, crawler, { now: atDay(quarter, 89), trigger: 'demo' }).then(() => progress('survey')),
     ]);
   } finally {
-    await Promise.all([crawler.close(), prober?.close()]).finally(() => universe.close());
+    await crawler.close().finally(() => universe.close());
+  }
+}
+
+/** One quarter's probe rounds at their simulated moments, on a universe playing that quarter, from a thread of their own. */
+export async function probeDemoQuarter(db: Db, contactUrl: string, quarter: Quarter, progress: (step: DemoProgress['step'], done?: number, of?: number) => void): Promise<void> {
+  const universe = await UniverseThread.start({ quarter: quarter.slug });
+  let prober: ProbeThread | undefined;
+  try {
+    prober = await ProbeThread.start({ contactUrl, demoPort: universe.port, connectionsPerHost: PROBES_PER_SITE });
+    const span = quarter.end.getTime() - quarter.start.getTime();
+    const rounds = Array.from({ length: PROBE_ROUNDS_PER_QUARTER }, (_, r) => new Date(quarter.start.getTime() + ((r + 0.5) * span) / PROBE_ROUNDS_PER_QUARTER));
+    await probeRounds(db, prober, rounds, { inFlight: PROBES_IN_FLIGHT, perSite: PROBES_PER_SITE, onRound: (done, of) => progress('probing', done, of) });
+  } finally {
+    await (prober?.close() ?? Promise.resolve()).finally(() => universe.close());
   }
 }
 
