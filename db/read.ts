@@ -1,6 +1,6 @@
-import { and, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { probeDaily } from './schema/index.ts';
+import { editions, probeDaily } from './schema/index.ts';
 import type { ProbeRollup } from '../methodology/values.ts';
 
 // Named queries: one way to read each thing the edition, the spaces and the jobs all need.
@@ -22,4 +22,19 @@ export function probeRollup(db: Db, from: string, to: string, procedureIds?: num
       .all()
       .map(({ procedureId, ...rollup }) => [procedureId, rollup]),
   );
+}
+
+/**
+ * "The previous edition" of an edition whose period starts at `periodStart`, the one rule every
+ * comparison uses (changes at close, the draft's preview, the syntheses' trends): the latest
+ * published edition whose period starts before it. A quarter left unpublished is skipped, so the
+ * comparison is with what the public last read.
+ */
+export function previousPublishedEdition(db: Db, periodStart: Date): typeof editions.$inferSelect | undefined {
+  return db
+    .select()
+    .from(editions)
+    .where(and(eq(editions.status, 'published'), lt(editions.periodStart, periodStart)))
+    .orderBy(desc(editions.periodStart))
+    .get();
 }

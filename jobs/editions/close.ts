@@ -1,11 +1,10 @@
-import { and, desc, eq, gte, inArray, isNull, lt, lte, or, gt } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, gt } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
 import { declarations, editions, editionScores, observations, procedures, type Change } from '../../db/schema/index.ts';
 import {
   currentMethodology,
   groupScore,
   parseQuarter,
-  previousQuarter,
   safeResolve,
   changeSince,
   isoDay,
@@ -15,7 +14,7 @@ import {
   type ResolvedValue,
   type Source,
 } from '../../methodology/index.ts';
-import { probeRollup } from '../../db/read.ts';
+import { previousPublishedEdition, probeRollup } from '../../db/read.ts';
 import { recordEditionPublished } from '../alerts.ts';
 
 export class EditionError extends Error {
@@ -102,7 +101,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
     if (!declared.has(key)) declared.set(key, d);
   }
 
-  const previous = previousEdition(db, quarter.start, previousQuarter(quarter).slug);
+  const previous = previousPublishedEdition(db, quarter.start);
   const previousScores = new Map(
     previous
       ? db.select().from(editionScores).where(eq(editionScores.editionId, previous.id)).all().map((s) => [`${s.procedureId}:${s.criterion}`, { state: s.status, level: s.level, goal: s.goal }])
@@ -178,11 +177,4 @@ export function publishEdition(db: Db, slug: string, now = new Date()): { editio
     recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };
   }, WRITE);
-}
-
-function previousEdition(db: Db, before: Date, previousSlug: string) {
-  return (
-    db.select().from(editions).where(and(eq(editions.slug, previousSlug), eq(editions.status, 'published'))).get() ??
-    db.select().from(editions).where(and(eq(editions.status, 'published'), lte(editions.periodEnd, before))).orderBy(desc(editions.periodEnd)).get()
-  );
 }

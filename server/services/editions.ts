@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
 import { groupScores, methodologyVersion, publishedScore, storedValue, type GroupScore, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
@@ -47,15 +47,6 @@ export function listPublishedEditions(db: Db): Edition[] {
 export function findPublishedEdition(db: Db, slug: string): Edition | undefined {
   if (slug === 'latest') return listPublishedEditions(db)[0];
   return db.select().from(editions).where(and(eq(editions.slug, slug), eq(editions.status, 'published'))).get();
-}
-
-export function previousPublishedEdition(db: Db, edition: Edition): Edition | undefined {
-  return db
-    .select()
-    .from(editions)
-    .where(and(eq(editions.status, 'published'), lt(editions.periodStart, edition.periodStart)))
-    .orderBy(desc(editions.periodStart))
-    .get();
 }
 
 export function fold(text: string): string {

@@ -2,7 +2,8 @@ import { count, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { crawlRuns, editions, webhookDeliveries } from '../../db/schema/index.ts';
 import { AccountError } from '../auth/accounts.ts';
-import { editionTable, groupSyntheses, previousPublishedEdition } from './editions.ts';
+import { editionTable, groupSyntheses } from './editions.ts';
+import { previousPublishedEdition } from '../../db/read.ts';
 
 // The operator's space: drafts and their differences, crawl runs, the webhook outbox.
 
@@ -20,7 +21,7 @@ export function previewDraft(db: Db, slug: string) {
   const draft = db.select().from(editions).where(eq(editions.slug, slug)).get();
   if (!draft) throw new AccountError(`Aucune édition ${slug} : clôturez d’abord le trimestre.`, 404);
   const table = editionTable(db, draft);
-  const previous = previousPublishedEdition(db, draft);
+  const previous = previousPublishedEdition(db, draft.periodStart);
   const before = previous ? editionTable(db, previous) : undefined;
   const beforeRows = new Map(before?.rows.map((r) => [r.id, r]) ?? []);
   const counts: Record<string, number> = { improved: 0, regressed: 0, unchanged: 0, new: 0 };

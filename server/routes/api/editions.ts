@@ -5,11 +5,11 @@ import {
   findPublishedEdition,
   groupSyntheses,
   listPublishedEditions,
-  previousPublishedEdition,
   queryRows,
   type Edition,
 } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
+import { previousPublishedEdition } from '../../../db/read.ts';
 import { unknownGroup } from '../../services/catalogue.ts';
 import { sendAnswer } from './answer.ts';
 import { EditionSlug, EditionSummary, GroupSynthesisSchema, OneOf, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
@@ -75,7 +75,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
       return sendCached(request, reply, request.params.slug, `edition|${edition.id}`, () => {
-        const previous = previousPublishedEdition(fastify.db, edition);
+        const previous = previousPublishedEdition(fastify.db, edition.periodStart);
         const table = editionTable(fastify.db, edition);
         const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
         return { ...summary(edition), previous: previous?.slug ?? null, procedures: table.rows.length, observatory: observatory! };
@@ -157,7 +157,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const edition = load(request.params.slug);
       if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
       return sendCached(request, reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
-        const previous = previousPublishedEdition(fastify.db, edition);
+        const previous = previousPublishedEdition(fastify.db, edition.periodStart);
         const table = editionTable(fastify.db, edition);
         return {
           edition: edition.slug,
