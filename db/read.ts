@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { editions, probeDaily } from './schema/index.ts';
-import type { ProbeRollup } from '../methodology/values.ts';
+import { declarations, editions, observations, probeDaily } from './schema/index.ts';
+import type { ObservedValue, ProbeRollup } from '../methodology/values.ts';
 
 // Named queries: one way to read each thing the edition, the spaces and the jobs all need.
 
@@ -37,4 +37,55 @@ export function previousPublishedEdition(db: Db, periodStart: Date): typeof edit
     .where(and(eq(editions.status, 'published'), lt(editions.periodStart, periodStart)))
     .orderBy(desc(editions.periodStart))
     .get();
+}
+
+/**
+ * The latest observation of each criterion of these procedures (keyed `procedureId:criterion`),
+ * picked in SQL and without the evidence (a list does not show it: parsing it was most of an
+ * operator's list).
+ */
+export type LatestObservation = ObservedValue & { observedAt: Date };
+
+export function latestObservations(db: Db, ids: number[]): Map<string, LatestObservation> {
+  const latest = new Map<string, LatestObservation>();
+  for (let i = 0; i < ids.length; i += 400) {
+    const chunk = ids.slice(i, i + 400);
+    const ranked = db
+      .select({
+        id: observations.id,
+        procedureId: observations.procedureId,
+        criterion: observations.criterion,
+        observedAt: observations.observedAt,
+        status: observations.status,
+        valueNum: observations.valueNum,
+        valueText: observations.valueText,
+        reason: observations.reason,
+        answers: observations.answers,
+        rank: sql<number>`row_number() over (partition by ${observations.procedureId}, ${observations.criterion} order by ${observations.observedAt} desc, ${observations.id} desc)`.as('rank'),
+      })
+      .from(observations)
+      .where(inArray(observations.procedureId, chunk))
+      .as('ranked');
+    for (const o of db.select().from(ranked).where(eq(ranked.rank, 1)).all()) {
+      latest.set(`${o.procedureId}:${o.criterion}`, o);
+    }
+  }
+  return latest;
+}
+
+/** The declaration in force now for each criterion of these procedures (keyed `procedureId:criterion`). */
+export function declarationsInForce(db: Db, ids: number[]): Map<string, typeof declarations.$inferSelect> {
+  const result = new Map<string, typeof declarations.$inferSelect>();
+  for (let i = 0; i < ids.length; i += 400) {
+    for (const d of db
+      .select()
+      .from(declarations)
+      .where(and(inArray(declarations.procedureId, ids.slice(i, i + 400)), isNull(declarations.supersededAt)))
+      .orderBy(desc(declarations.declaredAt))
+      .all()) {
+      const key = `${d.procedureId}:${d.criterion}`;
+      if (!result.has(key)) result.set(key, d);
+    }
+  }
+  return result;
 }

@@ -3,23 +3,11 @@ import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webho
 import { AccountError } from '../../auth/accounts.ts';
 import { noStore, requireUser } from '../../auth/plugin.ts';
 import { authErrors } from '../../schemas.ts';
-import {
-  DECLARABLE,
-  JUSTIFICATION_MAX,
-  JUSTIFICATION_MIN,
-  RateLimited,
-  assertProcedureAccess,
-  declarationHistory,
-  declare,
-  findRecheck,
-  procedureRechecks,
-  recheckView,
-  requestRecheck,
-  setWatched,
-  trackedProcedures,
-  nextRecheckAt,
-  withdrawDeclaration,
-} from '../../services/team.ts';
+import { assertProcedureAccess } from '../../services/team/access.ts';
+import { trackedProcedures } from '../../services/team/tracked.ts';
+import { setWatched } from '../../services/team/watchlist.ts';
+import { DECLARABLE, JUSTIFICATION_MAX, JUSTIFICATION_MIN, declarationHistory, declare, withdrawDeclaration } from '../../services/team/declarations.ts';
+import { RateLimited, findRecheck, nextRecheckAt, procedureRechecks, recheckView, requestRecheck } from '../../services/team/rechecks.ts';
 
 // The ministry teams' space (operators see every procedure): /api/me/…
 

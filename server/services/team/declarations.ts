@@ -1,0 +1,129 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import { WRITE, type Db } from '../../../db/client.ts';
+import { declarations } from '../../../db/schema/index.ts';
+import { PROACTIVE, storedValue } from '../../../methodology/index.ts';
+import { AccountError, type User } from '../../auth/accounts.ts';
+import { assertProcedureAccess } from './access.ts';
+
+// What a team declares for what no crawler can see: checked, recorded, the previous one kept.
+
+type Declaration = typeof declarations.$inferSelect;
+
+export interface DeclarableCriterion {
+  criterion: string;
+  label: string;
+  kind: 'count' | 'percent' | 'proactive' | 'score';
+  min?: number;
+  max?: number;
+  /** What the team states, in the form's words. */
+  help: string;
+}
+
+/** What a crawler cannot see, and so what a team may declare. */
+export const DECLARABLE: DeclarableCriterion[] = [
+  { criterion: 'dlnuf', label: 'Dites-le-nous une fois', kind: 'count', min: 0, max: 100, help: 'Nombre de données déjà détenues par l’État que le formulaire (derrière une connexion) demande encore.' },
+  { criterion: 'usage', label: 'Taux de recours au numérique', kind: 'percent', min: 0, max: 100, help: 'Part des demandes faites en ligne, en %.' },
+  { criterion: 'online', label: 'Démarche proactive', kind: 'proactive', help: 'L’administration accorde le droit sans demande : rien à faire en ligne.' },
+  { criterion: 'satisfaction', label: 'Satisfaction (enquête de l’administration)', kind: 'score', min: 0, max: 10, help: 'Note moyenne sur 10 et nombre de réponses de votre propre enquête.' },
+];
+
+export const JUSTIFICATION_MIN = 10;
+export const JUSTIFICATION_MAX = 2000;
+
+export interface DeclarationInput {
+  criterion: string;
+  value: number | string;
+  answers?: number;
+  justification: string;
+}
+
+export interface DeclarationView {
+  id: number;
+  criterion: string;
+  value: number | string | null;
+  answers: number | null;
+  justification: string;
+  declaredBy: string;
+  declaredAt: string;
+  supersededAt: string | null;
+  inForce: boolean;
+  previous: { value: number | string | null; answers: number | null; declaredAt: string } | null;
+}
+
+function checkDeclaration(input: DeclarationInput): { valueNum: number | null; valueText: string | null; answers: number | null } {
+  const spec = DECLARABLE.find((d) => d.criterion === input.criterion);
+  if (!spec) throw new AccountError(`Le critère « ${input.criterion} » ne se déclare pas (déclarables : ${DECLARABLE.map((d) => d.criterion).join(', ')}).`);
+  const justification = input.justification.trim();
+  if (justification.length < JUSTIFICATION_MIN) throw new AccountError(`La justification doit compter au moins ${JUSTIFICATION_MIN} caractères : dites d’où vient la valeur.`);
+  if (justification.length > JUSTIFICATION_MAX) throw new AccountError(`La justification doit compter au plus ${JUSTIFICATION_MAX} caractères.`);
+  if (spec.kind === 'proactive') {
+    if (input.value !== PROACTIVE) throw new AccountError(`Pour « online », la seule valeur déclarable est « ${PROACTIVE} ».`);
+    return { valueNum: null, valueText: PROACTIVE, answers: null };
+  }
+  // A number, or a number written in French or English ("72,5", "72.5"): nothing else — an empty
+  // or odd string ("", "0x1F", "1e2") is refused, never read as 0 or 31.
+  const text = typeof input.value === 'string' ? input.value.trim() : null;
+  if (text !== null && !/^-?\d+([.,]\d+)?$/.test(text)) throw new AccountError(text === '' ? `La valeur de « ${spec.label} » est vide.` : `La valeur de « ${spec.label} » doit être un nombre (« ${text.slice(0, 40)} » n’en est pas un).`);
+  const value = typeof input.value === 'number' ? input.value : Number(text!.replace(',', '.'));
+  if (!Number.isFinite(value) || value < spec.min! || value > spec.max!) throw new AccountError(`La valeur de « ${spec.label} » doit être un nombre entre ${spec.min} et ${spec.max}.`);
+  if (spec.kind === 'count' && !Number.isInteger(value)) throw new AccountError(`La valeur de « ${spec.label} » est un nombre entier de données.`);
+  if (spec.kind === 'score') {
+    if (input.answers === undefined || !Number.isInteger(input.answers) || input.answers < 1) throw new AccountError('Indiquez le nombre de réponses à votre enquête (un entier positif).');
+    return { valueNum: value, valueText: null, answers: input.answers };
+  }
+  return { valueNum: value, valueText: null, answers: null };
+}
+
+/** Records a declaration; the one in force for the same criterion is superseded, kept as history. */
+export function declare(db: Db, user: User, procedureId: number, input: DeclarationInput, now = new Date()): DeclarationView {
+  assertProcedureAccess(db, user, procedureId);
+  const value = checkDeclaration(input);
+  const id = db.transaction((tx) => {
+    tx.update(declarations)
+      .set({ supersededAt: now })
+      .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, input.criterion), isNull(declarations.supersededAt)))
+      .run();
+    return tx
+      .insert(declarations)
+      .values({ procedureId, criterion: input.criterion, ...value, justification: input.justification.trim(), declaredBy: `${user.name} <${user.email}>`, userId: user.id, declaredAt: now })
+      .returning({ id: declarations.id })
+      .get().id;
+  }, WRITE);
+  return declarationHistory(db, procedureId).find((d) => d.id === id)!;
+}
+
+/** Ends the declaration in force for a criterion (the crawl's value, if any, stands again). */
+export function withdrawDeclaration(db: Db, user: User, procedureId: number, criterion: string, now = new Date()): boolean {
+  assertProcedureAccess(db, user, procedureId);
+  return (
+    db
+      .update(declarations)
+      .set({ supersededAt: now })
+      .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, criterion), isNull(declarations.supersededAt)))
+      .run().changes > 0
+  );
+}
+
+/** Every declaration of a procedure, newest first, each with the value it replaced. */
+export function declarationHistory(db: Db, procedureId: number): DeclarationView[] {
+  const rows = db.select().from(declarations).where(eq(declarations.procedureId, procedureId)).orderBy(asc(declarations.declaredAt), asc(declarations.id)).all();
+  const lastByCriterion = new Map<string, Declaration>();
+  const views: DeclarationView[] = [];
+  for (const d of rows) {
+    const previous = lastByCriterion.get(d.criterion);
+    views.push({
+      id: d.id,
+      criterion: d.criterion,
+      value: storedValue(d),
+      answers: d.answers,
+      justification: d.justification,
+      declaredBy: d.declaredBy,
+      declaredAt: d.declaredAt.toISOString(),
+      supersededAt: d.supersededAt?.toISOString() ?? null,
+      inForce: d.supersededAt === null,
+      previous: previous ? { value: storedValue(previous), answers: previous.answers, declaredAt: previous.declaredAt.toISOString() } : null,
+    });
+    lastByCriterion.set(d.criterion, d);
+  }
+  return views.reverse();
+}

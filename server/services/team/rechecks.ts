@@ -1,0 +1,77 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { WRITE, type Db } from '../../../db/client.ts';
+import { rechecks } from '../../../db/schema/index.ts';
+import { AccountError, type User } from '../../auth/accounts.ts';
+import { minutesWords } from '../../words.ts';
+import { assertProcedureAccess } from './access.ts';
+
+// A team's "measure it again now": one queue, its limits, its history.
+
+/** One re-check of a procedure per 10 minutes, and 20 re-checks an hour per account. */
+export const RECHECK_INTERVAL_MS = 10 * 60_000;
+export const RECHECKS_PER_HOUR = 20;
+
+export type Recheck = typeof rechecks.$inferSelect;
+
+export function recheckView(r: Recheck) {
+  return {
+    id: r.id,
+    procedureId: r.procedureId,
+    status: r.status,
+    requestedAt: r.requestedAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    results: r.results ?? null,
+    error: r.error,
+  };
+}
+
+export class RateLimited extends AccountError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 429);
+  }
+}
+
+/**
+ * Queues a re-check. A procedure already queued or running answers that one (no duplicate);
+ * a procedure re-checked less than 10 minutes ago, or an account past 20 an hour, waits.
+ */
+export function requestRecheck(db: Db, user: User, procedureId: number, now = new Date()): { recheck: Recheck; created: boolean } {
+  assertProcedureAccess(db, user, procedureId);
+  return db.transaction((tx) => {
+    const pending = tx.select().from(rechecks).where(and(eq(rechecks.procedureId, procedureId), inArray(rechecks.status, ['queued', 'running']))).get();
+    if (pending) return { recheck: pending, created: false };
+    const last = tx.select().from(rechecks).where(eq(rechecks.procedureId, procedureId)).orderBy(desc(rechecks.requestedAt)).get();
+    const since = last ? now.getTime() - last.requestedAt.getTime() : Infinity;
+    if (since < RECHECK_INTERVAL_MS) {
+      const wait = Math.ceil((RECHECK_INTERVAL_MS - since) / 1000);
+      throw new RateLimited(`Cette démarche a été revérifiée il y a moins de ${RECHECK_INTERVAL_MS / 60_000} minutes : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
+    }
+    const hourAgo = new Date(now.getTime() - 3600_000);
+    const mine = tx.select({ at: rechecks.requestedAt }).from(rechecks).where(eq(rechecks.requestedBy, user.id)).orderBy(desc(rechecks.requestedAt)).limit(RECHECKS_PER_HOUR).all();
+    if (mine.length >= RECHECKS_PER_HOUR && mine[RECHECKS_PER_HOUR - 1]!.at > hourAgo) {
+      const wait = Math.ceil((mine[RECHECKS_PER_HOUR - 1]!.at.getTime() + 3600_000 - now.getTime()) / 1000);
+      throw new RateLimited(`Vous avez demandé ${RECHECKS_PER_HOUR} vérifications en une heure : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
+    }
+    const recheck = tx.insert(rechecks).values({ procedureId, requestedBy: user.id, status: 'queued', requestedAt: now }).returning().get();
+    return { recheck, created: true };
+  }, WRITE);
+}
+
+/** When the procedure can be re-checked again (its last request plus the interval), or null if it can now. */
+export function nextRecheckAt(db: Db, procedureId: number, now = new Date()): Date | null {
+  const last = db.select({ at: rechecks.requestedAt }).from(rechecks).where(eq(rechecks.procedureId, procedureId)).orderBy(desc(rechecks.requestedAt)).get();
+  const next = last ? new Date(last.at.getTime() + RECHECK_INTERVAL_MS) : null;
+  return next && next > now ? next : null;
+}
+
+export function procedureRechecks(db: Db, procedureId: number, limit = 10): Recheck[] {
+  return db.select().from(rechecks).where(eq(rechecks.procedureId, procedureId)).orderBy(desc(rechecks.requestedAt), desc(rechecks.id)).limit(limit).all();
+}
+
+export function findRecheck(db: Db, id: number): Recheck | undefined {
+  return db.select().from(rechecks).where(eq(rechecks.id, id)).get();
+}
