@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { declarations, editions, observations, probeDaily } from './schema/index.ts';
 import type { ObservedValue, ProbeRollup } from '../methodology/values.ts';
@@ -73,15 +73,21 @@ export function latestObservations(db: Db, ids: number[]): Map<string, LatestObs
   return latest;
 }
 
-/** The declaration in force now for each criterion of these procedures (keyed `procedureId:criterion`). */
-export function declarationsInForce(db: Db, ids: number[]): Map<string, typeof declarations.$inferSelect> {
+/**
+ * The declaration in force for each criterion (keyed `procedureId:criterion`): now, or just before
+ * `at` (made before it, not superseded before it — a quarter's edition reads them at its end);
+ * for these procedures, or all of them.
+ */
+export function declarationsInForce(db: Db, ids?: number[], at?: Date): Map<string, typeof declarations.$inferSelect> {
   const result = new Map<string, typeof declarations.$inferSelect>();
-  for (let i = 0; i < ids.length; i += 400) {
+  const inForce = at ? and(lt(declarations.declaredAt, at), or(isNull(declarations.supersededAt), gte(declarations.supersededAt, at))) : isNull(declarations.supersededAt);
+  const chunks = ids ? Array.from({ length: Math.ceil(ids.length / 400) }, (_, i) => ids.slice(i * 400, i * 400 + 400)) : [undefined];
+  for (const chunk of chunks) {
     for (const d of db
       .select()
       .from(declarations)
-      .where(and(inArray(declarations.procedureId, ids.slice(i, i + 400)), isNull(declarations.supersededAt)))
-      .orderBy(desc(declarations.declaredAt))
+      .where(and(chunk ? inArray(declarations.procedureId, chunk) : undefined, inForce))
+      .orderBy(desc(declarations.declaredAt), desc(declarations.id))
       .all()) {
       const key = `${d.procedureId}:${d.criterion}`;
       if (!result.has(key)) result.set(key, d);

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, gt } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
-import { declarations, editions, editionScores, observations, procedures, type Change } from '../../db/schema/index.ts';
+import { editions, editionScores, observations, procedures, type Change, type declarations } from '../../db/schema/index.ts';
 import {
   currentMethodology,
   groupScore,
@@ -14,7 +14,7 @@ import {
   type ResolvedValue,
   type Source,
 } from '../../methodology/index.ts';
-import { previousPublishedEdition, probeRollup } from '../../db/read.ts';
+import { declarationsInForce, previousPublishedEdition, probeRollup } from '../../db/read.ts';
 import { recordEditionPublished } from '../alerts.ts';
 
 export class EditionError extends Error {
@@ -90,16 +90,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   }
 
   // The declaration in force at the end of the quarter.
-  const declared = new Map<string, Declaration>();
-  for (const d of db
-    .select()
-    .from(declarations)
-    .where(and(lt(declarations.declaredAt, quarter.end), or(isNull(declarations.supersededAt), gte(declarations.supersededAt, quarter.end))))
-    .orderBy(desc(declarations.declaredAt))
-    .all()) {
-    const key = `${d.procedureId}:${d.criterion}`;
-    if (!declared.has(key)) declared.set(key, d);
-  }
+  const declared = declarationsInForce(db, undefined, quarter.end);
 
   const previous = previousPublishedEdition(db, quarter.start);
   const previousScores = new Map(
