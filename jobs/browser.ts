@@ -251,7 +251,8 @@ export class BrowserPool {
     if (!this.options.turn) return goto();
     let navigation!: ReturnType<Page['goto']>;
     const turn = this.options.turn(target, () => new Promise<void>((answered) => {
-      this.turns.set(page, { url: target, answered });
+      // The request Chromium sends has no fragment: a "#/route" is the page's own address.
+      this.turns.set(page, { url: target.split('#')[0]!, answered });
       navigation = goto();
       navigation.then(() => answered(), () => answered());
     }));

@@ -199,5 +199,9 @@ describe('the browser behind the private-address guard', () => {
     await Promise.all(ahead);
     const pages = siteHits.filter((h) => h.path.startsWith('/page-')).map((h) => h.path);
     expect(pages.at(-1)).toBe('/page-9');
+    // An application's "#/route": the request Chromium sends has no fragment, it is still the
+    // navigation holding the turn (it once waited for its own turn until its deadline).
+    const route = await c.render('http://guichet.demarches.test/page-8#/connexion');
+    expect(route.status).toBe(200);
   });
 });
