@@ -29,6 +29,8 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['**/db/**', '**/db', '**/jobs/**', '**/jobs', '**/server/**', '**/server', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], message: 'web/ may not import db/, jobs/ or server/: use the HTTP API.' },
+            // The answers' shapes come from the contracts, as types: no schema code in the browser bundle.
+            { group: ['**/contracts/**', '**/contracts', 'typebox', 'typebox/*'], allowTypeImports: true, message: 'web/ imports the contracts as types only (import type).' },
           ],
         },
       ],
@@ -39,6 +41,13 @@ export default tseslint.config(
     rules: {
       // Crawlers and storage know nothing of HTTP serving or the dashboard.
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**', '**/web/**'], message: 'jobs/ and db/ may not import server/ or web/.' }] }],
+    },
+  },
+  {
+    files: ['contracts/**'],
+    rules: {
+      // The API's contracts: schemas only, built from the methodology's vocabulary.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', '**/db/**', '**/jobs/**', '**/server/**', '**/web/**'], message: 'contracts/ is pure: TypeBox and methodology/ only.' }] }],
     },
   },
   {

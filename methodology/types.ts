@@ -45,7 +45,7 @@ export interface Criterion {
   /** How the value is obtained, in French, for the methodology page. */
   method: string;
   obtainedBy: ObtainedBy;
-  sources: readonly Source[];
+  sources: Source[];
   unit: Unit;
   scale: Scale;
   /** Survey criteria: fewer answers than this makes the value not measurable (v2: the methodology's `surveyMinAnswers`, for every survey-based criterion). */
@@ -53,7 +53,7 @@ export interface Criterion {
   /** Decimals a numeric value is rounded to (half up) before its level is read; v1 kept the raw value. */
   precision?: number;
   /** Text values that mean "this criterion does not apply to this procedure". */
-  notApplicableLabels?: readonly string[];
+  notApplicableLabels?: string[];
   /**
    * Flags (a measured value's reason) that put it at a level whatever the value: a missing,
    * unreachable or expired accessibility statement is "Non", its rate kept and shown.

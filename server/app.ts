@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from '../db/client.ts';
-import { ErrorResponse } from './schemas.ts';
+import { ErrorResponse } from '../contracts/index.ts';
 import health from './routes/api/health.ts';
 import criteria from './routes/api/criteria.ts';
 import proceduresRoutes from './routes/api/procedures.ts';

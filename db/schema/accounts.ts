@@ -1,6 +1,7 @@
 import { sqliteTable, integer, text, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { procedures } from './procedures.ts';
 import { crawlRuns } from './crawl-runs.ts';
+import type { RecheckResult } from '../../contracts/team.ts';
 
 export const ROLES = ['operator', 'team'] as const;
 export type Role = (typeof ROLES)[number];
@@ -68,15 +69,7 @@ export const RECHECK_STATUSES = ['queued', 'running', 'done', 'failed'] as const
 export type RecheckStatus = (typeof RECHECK_STATUSES)[number];
 
 /** What a re-check found, criterion by criterion. */
-export interface RecheckResult {
-  criterion: string;
-  status: string;
-  value: string | number | null;
-  level: string | null;
-  goal: boolean | null;
-  reason: string | null;
-  observationId: number;
-}
+export type { RecheckResult };
 
 export const rechecks = sqliteTable(
   'rechecks',

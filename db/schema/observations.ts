@@ -2,21 +2,16 @@ import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core
 import { VALUE_STATES } from '../../methodology/types.ts';
 import { procedures } from './procedures.ts';
 import { crawlRuns } from './crawl-runs.ts';
+import type { Evidence as EvidenceContract } from '../../contracts/procedure.ts';
 
 export const FAILURE_TYPES = ['http', 'network', 'timeout', 'dns', 'tls', 'parse', 'blocked', 'too_large', 'redirects'] as const;
 export type FailureType = (typeof FAILURE_TYPES)[number];
 
-/** What a check saw, kept so that every badge can show why it has its level. */
-export interface Evidence {
-  url: string;
-  finalUrl?: string;
-  httpStatus?: number;
-  snippet?: string;
-  tool: string;
-  toolVersion: string;
-  failure?: FailureType;
-  [detail: string]: unknown;
-}
+/**
+ * What a check saw, kept so that every badge can show why it has its level: the API's contract
+ * (contracts/procedure.ts), with its failure types named and room for what a check adds.
+ */
+export type Evidence = Omit<EvidenceContract, 'failure'> & { failure?: FailureType; [detail: string]: unknown };
 
 // Append-only: an observation is never updated; a new measurement is a new row.
 export const observations = sqliteTable(

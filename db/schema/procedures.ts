@@ -1,8 +1,9 @@
 import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
 import { administrations } from './administrations.ts';
 
-export const AUDIENCES = ['particuliers', 'professionnels', 'associations', 'collectivites'] as const;
-export type Audience = (typeof AUDIENCES)[number];
+import { AUDIENCES, type Audience } from '../../contracts/catalogue.ts';
+
+export { AUDIENCES, type Audience };
 
 export const procedures = sqliteTable(
   'procedures',

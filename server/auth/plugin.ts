@@ -14,7 +14,9 @@ import { findSession, type User } from './accounts.ts';
 
 export const SESSION_COOKIE = 'obs_session';
 export const LOGIN_CSRF_COOKIE = 'obs_login_csrf';
-export const CSRF_HEADER = 'x-csrf-token';
+import { CSRF_HEADER } from '../../contracts/index.ts';
+
+export { CSRF_HEADER };
 
 declare module 'fastify' {
   interface FastifyRequest {

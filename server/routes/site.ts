@@ -1,7 +1,8 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isNull } from 'drizzle-orm';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
 import { listPublishedEditions } from '../services/editions.ts';
+import { SiteInfo as SiteInfoAnswer, errorResponses } from '../../contracts/index.ts';
 
 // What every public French site has, for the dashboard itself: who publishes it and how to reach
 // them (/api/site, read by the legal pages), a sitemap of its public pages and a robots.txt that
@@ -26,7 +27,7 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['site'],
         summary: 'Who publishes this observatory and how to reach them',
-        response: { 200: Type.Object({ publisher: Type.String(), contactEmail: Type.String(), publicUrl: Type.String() }) },
+        response: { 200: SiteInfoAnswer, 429: errorResponses[429], 500: errorResponses[500] },
       },
     },
     async (_request, reply) => {

@@ -1,24 +1,15 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
-import { groupScores, methodologyVersion, publishedScore, storedValue, type GroupScore, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
+import { groupScores, methodologyVersion, publishedScore, storedValue, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
+import type { GroupSynthesis, ScoreCell } from '../../contracts/index.ts';
 
 // Read side of published editions. A published edition never changes, so its table is built
 // once and kept in memory: the procedures list and the syntheses are then answered from it.
 
 export type Edition = typeof editions.$inferSelect;
 
-export interface ScoreCell {
-  status: 'measured' | 'not_applicable' | 'unmeasurable';
-  value: number | string | null;
-  level: string | null;
-  goal: boolean | null;
-  source: 'crawl' | 'survey' | 'declared' | null;
-  reason: string | null;
-  change: 'improved' | 'regressed' | 'unchanged' | 'new' | null;
-  observationId: number | null;
-  declarationId: number | null;
-}
+export type { ScoreCell };
 
 export interface EditionRow {
   id: number;
@@ -190,12 +181,7 @@ export function queryRows(table: EditionTable, query: ProcedureQuery): EditionRo
   return rows.sort((a, b) => sign * by(a, b) || a.id - b.id);
 }
 
-export interface GroupSynthesis {
-  slug: string;
-  name: string;
-  procedures: number;
-  scores: (GroupScore & { previousShare: number | null; trend: number | null })[];
-}
+export type { GroupSynthesis };
 
 /** Share reaching the goal per criterion for each group, with the trend since the previous edition. */
 export function groupSyntheses(table: EditionTable, previous: EditionTable | undefined, by: 'ministry' | 'administration' | 'observatory'): GroupSynthesis[] {

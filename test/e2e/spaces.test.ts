@@ -11,7 +11,7 @@ import { Crawler } from '../../jobs/crawler.ts';
 import { RecheckQueue } from '../../jobs/rechecks.ts';
 import { checkByName } from '../../jobs/checks/index.ts';
 import { quarterOf } from '../../methodology/quarters.ts';
-import { buildServer } from '../../server/server.ts';
+import { buildCheckedServer } from '../helpers/server.ts';
 import { connectBrowser } from '../helpers/browser.ts';
 import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
@@ -44,7 +44,7 @@ beforeAll(async () => {
     newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }),
     checks: ['online', 'auth', 'handicap', 'dlnuf'].map((n) => checkByName(n)!),
   });
-  app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'warn', rechecks: queue });
+  app = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'warn', rechecks: queue });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

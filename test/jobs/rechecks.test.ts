@@ -6,7 +6,7 @@ import { crawlRuns, observations, rechecks } from '../../db/schema/index.ts';
 import { Crawler } from '../../jobs/crawler.ts';
 import { RecheckQueue } from '../../jobs/rechecks.ts';
 import { checkByName } from '../../jobs/checks/index.ts';
-import { buildServer } from '../../server/server.ts';
+import { buildCheckedServer } from '../helpers/server.ts';
 import { createDemoDb, procedureIdsOf } from '../helpers/db.ts';
 import { createAccount, login, type Session } from '../helpers/accounts.ts';
 
@@ -23,7 +23,7 @@ let id: number;
 beforeAll(async () => {
   db = await createDemoDb();
   queue = new RecheckQueue(db, { newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }), checks: HTTP_CHECKS });
-  app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent', rechecks: queue });
+  app = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent', rechecks: queue });
   id = procedureIdsOf(db, 'interieur')[0]!;
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] })).email);
 });

@@ -6,7 +6,8 @@ import { eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, users } from '../../db/schema/index.ts';
 import { authenticate, LOCK_MS, MAX_FAILED_LOGINS } from '../../server/auth/accounts.ts';
-import { BODY_LIMIT_BYTES, buildServer } from '../../server/server.ts';
+import { BODY_LIMIT_BYTES } from '../../server/server.ts';
+import { buildCheckedServer } from '../helpers/server.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
 import { LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_BODY_LIMIT_BYTES, LOGIN_REFUSED } from '../../server/routes/api/session.ts';
@@ -43,7 +44,7 @@ beforeAll(async () => {
     },
   });
   // Everything logged, request lines included: the test reads it for secrets.
-  app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'trace', logStream: sink });
+  app = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'trace', logStream: sink });
   doc = (await app.inject('/api/openapi.json')).json();
   const account = await createAccount(db, 'team', { ministries: ['interieur'] });
   teamAccount = account;
@@ -121,7 +122,7 @@ describe('authentication and CSRF', () => {
     expect(await raw(`POST http://127.0.0.1:${port}/api/session HTTP/1.1`)).toBe('HTTP/1.1 403 Forbidden');
     expect(await raw(`POST http://127.0.0.1:${port}/%61pi/session HTTP/1.1`)).toBe('HTTP/1.1 403 Forbidden');
     // The login limit counts the encoded spelling with the plain one.
-    const limited = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+    const limited = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 1; i++) {
@@ -210,7 +211,7 @@ describe('authentication and CSRF', () => {
 
   it('limits login attempts per address, whatever the account', async () => {
     // An app of its own: the limit would otherwise hold the other tests' logins.
-    const limited = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+    const limited = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 1; i++) {
@@ -288,7 +289,7 @@ describe('an operator', () => {
   // An app of its own: the per-address login limit has been spent by the tests above.
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
+    app = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent' });
   });
   afterAll(() => app.close());
 

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createDemoDb } from '../helpers/db.ts';
-import { buildTestApp } from '../helpers/server.ts';
+import { buildCheckedServer, buildTestApp } from '../helpers/server.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
-import { buildServer } from '../../server/server.ts';
 import { addressMatcher } from '../../server/config.ts';
 import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/api/session.ts';
 
@@ -329,7 +328,7 @@ describe('caches', () => {
     seedTwoEditions(a);
     seedTwoEditions(b);
     b.$client.prepare("UPDATE procedures SET title = 'Titre de la base B' WHERE id = (SELECT min(id) FROM procedures)").run();
-    const [appA, appB] = [await buildServer({ db: a, appInfo: { version: 't', demo: true }, logLevel: 'silent' }), await buildServer({ db: b, appInfo: { version: 't', demo: true }, logLevel: 'silent' })];
+    const [appA, appB] = [await buildCheckedServer({ db: a, appInfo: { version: 't', demo: true }, logLevel: 'silent' }), await buildCheckedServer({ db: b, appInfo: { version: 't', demo: true }, logLevel: 'silent' })];
     try {
       const url = '/api/editions/2026-T3/procedures?sort=title&dir=desc&limit=250';
       const titles = async (app: FastifyInstance) => (await app.inject(url)).json().items.map((i: { title: string }) => i.title);
@@ -346,7 +345,7 @@ describe('caches', () => {
 describe('rate limit', () => {
   it('answers 429 with a message past the limit, on the API only', async () => {
     const db = await createDemoDb();
-    const limited = await buildServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3 });
+    const limited = await buildCheckedServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3 });
     try {
       const codes = [];
       for (let i = 0; i < 4; i++) codes.push((await limited.inject('/api/health')).statusCode);
@@ -359,7 +358,7 @@ describe('rate limit', () => {
 
   it('lets an exempt client (a load test, a monitoring probe) past the API limit, never past the login limit', async () => {
     const db = await createDemoDb();
-    const limited = await buildServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3, rateLimitExempt: addressMatcher('198.51.100.0/24') });
+    const limited = await buildCheckedServer({ db, appInfo: { version: 't', demo: true }, logLevel: 'silent', rateLimitPerMinute: 3, rateLimitExempt: addressMatcher('198.51.100.0/24') });
     try {
       const exempt = [];
       for (let i = 0; i < 6; i++) exempt.push((await limited.inject({ url: '/api/health', remoteAddress: '198.51.100.9' })).statusCode);

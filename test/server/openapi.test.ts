@@ -5,6 +5,10 @@ import { createDemoDb } from '../helpers/db.ts';
 import { buildTestApp } from '../helpers/server.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
 import { createAccount, login, type Session } from '../helpers/accounts.ts';
+import Fastify from 'fastify';
+import { Type } from 'typebox';
+import { Obj } from '../../contracts/index.ts';
+import { checkAnswersAgainstContracts } from '../helpers/contracts.ts';
 
 let app: FastifyInstance;
 let doc: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
@@ -78,6 +82,47 @@ describe('every documented route', () => {
         expect({ url, status: res.statusCode < 500 }).toEqual({ url, status: true });
         if (res.statusCode >= 400) expect(res.json().message, url).toEqual(expect.any(String));
       }
+    }
+  });
+});
+
+/** Every object schema in a document, with where it stands, that lets properties through unlisted. */
+function openObjects(node: unknown, at: string, found: string[]): string[] {
+  if (Array.isArray(node)) node.forEach((n, i) => openObjects(n, `${at}/${i}`, found));
+  else if (node && typeof node === 'object') {
+    const schema = node as Record<string, unknown>;
+    if (schema['type'] === 'object' && schema['properties'] && schema['additionalProperties'] !== false) found.push(at);
+    for (const [key, value] of Object.entries(schema)) openObjects(value, `${at}/${key}`, found);
+  }
+  return found;
+}
+
+describe('the answers’ contracts', () => {
+  it('close every answer: the only open object is an observation’s evidence, whose check-specific fields vary', () => {
+    const responses = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => [`${method} ${path}`, (op as { responses?: unknown }).responses] as const));
+    const open = responses.flatMap(([where, r]) => openObjects(r, where, []));
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.filter((at) => !/\/evidence$/.test(at))).toEqual([]);
+  });
+
+  it('are checked on every answer of the apps under test: an undeclared field or a wrong type fails the request', async () => {
+    const probe = Fastify();
+    checkAnswersAgainstContracts(probe);
+    const schema = { response: { 200: Obj({ a: Type.Integer() }) } };
+    probe.get('/api/extra', { schema }, async () => ({ a: 1, b: 2 }));
+    probe.get('/api/typed', { schema }, async () => ({ a: 'one' }));
+    probe.get('/api/cached', { schema }, async (_request, reply) => reply.type('application/json').send(Buffer.from('{"a":1,"c":3}')));
+    probe.get('/api/good', { schema }, async () => ({ a: 1 }));
+    probe.get('/api/undeclared', { schema }, async (_request, reply) => reply.code(418 as 200).send({ a: 1 }));
+    try {
+      for (const [url, words] of [['/api/extra', /additional properties/], ['/api/typed', /must be integer/], ['/api/cached', /additional properties/], ['/api/undeclared', /418, a status its schema does not declare/]] as const) {
+        const res = await probe.inject(url);
+        expect({ url, status: res.statusCode }).toEqual({ url, status: 500 });
+        expect(res.json().message).toMatch(words);
+      }
+      expect((await probe.inject('/api/good')).json()).toEqual({ a: 1 });
+    } finally {
+      await probe.close();
     }
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../../server/server.ts';
+import { buildCheckedServer } from '../helpers/server.ts';
 import { createDemoDb } from '../helpers/db.ts';
 
 // Each page's HTML carries its own title, description and Open Graph tags, before any script runs.
@@ -13,7 +13,7 @@ const webRoot = mkdtempSync(join(tmpdir(), 'observatoire-head-'));
 
 beforeAll(async () => {
   copyFileSync(new URL('../../web/index.html', import.meta.url), join(webRoot, 'index.html'));
-  app = await buildServer({ db: await createDemoDb(), appInfo: { version: 'test', demo: true }, logLevel: 'silent', webRoot });
+  app = await buildCheckedServer({ db: await createDemoDb(), appInfo: { version: 'test', demo: true }, logLevel: 'silent', webRoot });
 });
 afterAll(async () => {
   await app.close();

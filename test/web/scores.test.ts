@@ -93,7 +93,7 @@ describe('chart models', () => {
   });
 
   const score = (criterion: string, share: number | null, levels: Record<string, number> = {}): GroupScore => ({
-    criterion, total: 10, notOnline: 0, notApplicable: 0, unmeasurable: 0, measured: 10, reachingGoal: 0, levels, share, coverage: 1, targetReached: share === null ? null : share >= 0.8,
+    criterion, total: 10, notOnline: 0, notApplicable: 0, unmeasurable: 0, measured: 10, reachingGoal: 0, levels, share, coverage: 1, targetReached: share === null ? null : share >= 0.8, previousShare: null, trend: null,
   });
 
   it('puts the group, the comparison, the observatory and the 80 % ring on the radar, and names what is under target', () => {

@@ -2,15 +2,14 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { AccountError, createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH, generatePassword } from '../../auth/passwords.ts';
 import { noStore, requireOperator } from '../../auth/plugin.ts';
-import { ScopeSchema, UserSchema, authErrors } from '../../schemas.ts';
+import { CloseSummary, CreatedUser, CrawlRuns, DraftPreview, EditionEntries, Id, OneOf, Published, Quarter as QuarterSlug, ROLES, Scope, UpdatedUser, UserList, authErrors } from '../../../contracts/index.ts';
 import { closeEdition, EditionError, publishEdition } from '../../../jobs/editions/close.ts';
 import { listAllEditions, previewDraft, recentCrawlRuns } from '../../services/operator.ts';
 
 // The operator's space: /api/admin/…
 
-const Loose = Type.Object({}, { additionalProperties: true });
-const Quarter = Type.Object({ slug: Type.String({ pattern: '^\\d{4}-T[1-4]$', description: 'A quarter, e.g. 2026-T4.' }) });
-const PartialScope = Type.Partial(ScopeSchema, { additionalProperties: false });
+const Quarter = Type.Object({ slug: QuarterSlug });
+const PartialScope = Type.Partial(Scope, { additionalProperties: false });
 
 /** Edition errors are the operator's to fix: a 409 with the reason. */
 function asConflict<T>(run: () => T): T {
@@ -28,7 +27,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/admin/users',
-    { schema: { tags: ['operators'], summary: 'Every account', response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...authErrors } } },
+    { schema: { tags: ['operators'], summary: 'Every account', response: { 200: UserList, ...authErrors } } },
     async () => ({ items: listUsers(fastify.db).map(publicUser) }),
   );
 
@@ -42,13 +41,13 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           {
             email: Type.String({ minLength: 3, maxLength: 254 }),
             name: Type.String({ minLength: 1, maxLength: 200 }),
-            role: Type.Union([Type.Literal('operator'), Type.Literal('team')]),
+            role: OneOf(ROLES),
             scope: Type.Optional(PartialScope),
             password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ user: UserSchema, password: Type.Optional(Type.String()) }), ...authErrors },
+        response: { 201: CreatedUser, ...authErrors },
       },
     },
     async (request, reply) => {
@@ -64,7 +63,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['operators'],
         summary: 'Change an account: name, scope, disable or enable, unlock, reset the password (its sessions end)',
-        params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+        params: Id('The account id.'),
         body: Type.Object(
           {
             name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -76,7 +75,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ ...UserSchema.properties, password: Type.Optional(Type.String()) }), ...authErrors },
+        response: { 200: UpdatedUser, ...authErrors },
       },
     },
     async (request) => {
@@ -90,7 +89,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/admin/editions',
-    { schema: { tags: ['operators'], summary: 'Every edition, drafts included', response: { 200: Type.Object({ items: Type.Array(Loose) }), ...authErrors } } },
+    { schema: { tags: ['operators'], summary: 'Every edition, drafts included', response: { 200: EditionEntries, ...authErrors } } },
     async () => ({ items: listAllEditions(fastify.db) }),
   );
 
@@ -102,7 +101,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: "Build (or rebuild) a quarter's draft from its observations, probes, survey figures and declarations; a quarter without any measurement is refused (409) unless `empty=true`",
         params: Quarter,
         querystring: Type.Object({ empty: Type.Optional(Type.Boolean({ description: 'Close a quarter in which nothing was measured, on purpose.' })) }, { additionalProperties: false }),
-        response: { 200: Loose, ...authErrors },
+        response: { 200: CloseSummary, ...authErrors },
       },
     },
     async (request) => asConflict(() => closeEdition(fastify.db, request.params.slug, { allowEmpty: request.query.empty === true })),
@@ -115,7 +114,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['operators'],
         summary: 'A draft (or any edition) against the previous published one: shares, counts of changes, every level that moved',
         params: Quarter,
-        response: { 200: Loose, ...authErrors },
+        response: { 200: DraftPreview, ...authErrors },
       },
     },
     async (request) => previewDraft(fastify.db, request.params.slug),
@@ -124,7 +123,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/admin/editions/:slug/publish',
     {
-      schema: { tags: ['operators'], summary: 'Publish a draft: it is frozen for good, and the alert goes to every feed and webhook', params: Quarter, response: { 200: Loose, ...authErrors } },
+      schema: { tags: ['operators'], summary: 'Publish a draft: it is frozen for good, and the alert goes to every feed and webhook', params: Quarter, response: { 200: Published, ...authErrors } },
     },
     async (request) => {
       const result = asConflict(() => publishEdition(fastify.db, request.params.slug));
@@ -140,7 +139,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['operators'],
         summary: 'The latest crawl runs with their failures by type, and the webhook outbox',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 30 })) }, { additionalProperties: false }),
-        response: { 200: Loose, ...authErrors },
+        response: { 200: CrawlRuns, ...authErrors },
       },
     },
     async (request) => recentCrawlRuns(fastify.db, request.query.limit),

@@ -1,6 +1,6 @@
-import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentMethodology } from '../../../methodology/index.ts';
-import { Criterion, errorResponses } from '../../schemas.ts';
+import { CriteriaAnswer, errorResponses } from '../../../contracts/index.ts';
 
 const criteria: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -10,13 +10,8 @@ const criteria: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['methodology'],
         summary: 'The current methodology: criteria and their level tables',
         response: {
-          200: Type.Object({
-            version: Type.Integer(),
-            groupTarget: Type.Number({ description: 'Share of measured procedures reaching the goal a group should reach.' }),
-            surveyMinAnswers: Type.Optional(Type.Integer({ description: 'Answers every survey-based value needs in a quarter (methodology v2 on).' })),
-            criteria: Type.Array(Criterion),
-          }),
-          500: errorResponses[500],
+          200: CriteriaAnswer,
+          429: errorResponses[429], 500: errorResponses[500],
         },
       },
     },

@@ -12,7 +12,7 @@ import { ResponseCache } from '../../services/response-cache.ts';
 import { previousPublishedEdition } from '../../../db/read.ts';
 import { unknownGroup } from '../../services/catalogue.ts';
 import { sendAnswer } from './answer.ts';
-import { EditionSlug, EditionSummary, GroupSynthesisSchema, OneOf, ProcedureFilters, ScoreCell, errorResponses } from '../../schemas.ts';
+import { EditionDetail, EditionList, EditionSlug, GROUP_KINDS, GroupsAnswer, OneOf, ProcedureFilters, ProceduresAnswer, errorResponses } from '../../../contracts/index.ts';
 
 
 function summary(e: Edition) {
@@ -48,7 +48,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['editions'],
         summary: 'Published editions, newest first',
-        response: { 200: Type.Object({ items: Type.Array(EditionSummary) }), 500: errorResponses[500] },
+        response: { 200: EditionList, 429: errorResponses[429], 500: errorResponses[500] },
       },
     },
     async (_request, reply) => {
@@ -66,7 +66,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'One published edition with the whole observatory’s scores and their trend',
         params: Type.Object({ slug: EditionSlug }),
         response: {
-          200: Type.Object({ ...EditionSummary.properties, previous: Type.Union([Type.String(), Type.Null()]), procedures: Type.Integer(), observatory: GroupSynthesisSchema }),
+          200: EditionDetail,
           ...errorResponses,
         },
       },
@@ -101,24 +101,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            edition: Type.String(),
-            total: Type.Integer({ description: 'Rows matching the filters, before pagination.' }),
-            limit: Type.Integer(),
-            offset: Type.Integer(),
-            items: Type.Array(
-              Type.Object({
-                id: Type.Integer(),
-                title: Type.String(),
-                ministry: Type.Object({ slug: Type.String(), name: Type.String() }),
-                administration: Type.Object({ slug: Type.String(), name: Type.String() }),
-                audiences: Type.Array(Type.String()),
-                yearlyVolume: Type.Integer(),
-                startUrl: Type.String(),
-                scores: Type.Record(Type.String(), ScoreCell),
-              }),
-            ),
-          }),
+          200: ProceduresAnswer,
           ...errorResponses,
         },
       },
@@ -149,8 +132,8 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['editions'],
         summary: 'Syntheses by ministry or administration: share reaching the goal per criterion, coverage, trend',
         params: Type.Object({ slug: EditionSlug }),
-        querystring: Type.Object({ by: OneOf(['ministry', 'administration'], { default: 'ministry' }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ edition: Type.String(), by: Type.String(), target: Type.Number(), items: Type.Array(GroupSynthesisSchema) }), ...errorResponses },
+        querystring: Type.Object({ by: OneOf(GROUP_KINDS, { default: 'ministry' }) }, { additionalProperties: false }),
+        response: { 200: GroupsAnswer, ...errorResponses },
       },
     },
     async (request, reply) => {

@@ -3,7 +3,7 @@ import { currentMethodology } from '../../../methodology/index.ts';
 import { editionTable, findPublishedEdition, queryRows } from '../../services/editions.ts';
 import { unknownGroup } from '../../services/catalogue.ts';
 import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
-import { EditionSlug, OneOf, ProcedureFilters, errorResponses } from '../../schemas.ts';
+import { DataDictionary, DataPackage, EditionSlug, OneOf, ProcedureFilters, errorResponses } from '../../../contracts/index.ts';
 
 const Query = {
   ministry: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'Only this ministry.' })),
@@ -67,14 +67,13 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
-  const ColumnSchema = Type.Object({ name: Type.String(), type: Type.String(), description: Type.String() });
   fastify.get(
     '/data-dictionary',
     {
       schema: {
         tags: ['data'],
         summary: 'The columns of the CSV exports, with their meaning',
-        response: { 200: Type.Object({ methodologyVersion: Type.Integer(), wide: Type.Array(ColumnSchema), long: Type.Array(ColumnSchema) }), 500: errorResponses[500] },
+        response: { 200: DataDictionary, 429: errorResponses[429], 500: errorResponses[500] },
       },
     },
     async () => ({ methodologyVersion: currentMethodology.version, wide: wideColumns(currentMethodology), long: LONG_COLUMNS }),
@@ -82,7 +81,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get(
     '/datapackage.json',
-    { schema: { tags: ['data'], summary: 'Frictionless data package describing the exports', response: { 200: Type.Object({}, { additionalProperties: true }), 500: errorResponses[500] } } },
+    { schema: { tags: ['data'], summary: 'Frictionless data package describing the exports', response: { 200: DataPackage, 429: errorResponses[429], 500: errorResponses[500] } } },
     // Links from the configured public address, never from the request's Host header.
     async () => dataPackage(currentMethodology, fastify.authOptions.publicUrl.replace(/\/+$/, '')),
   );

@@ -3,7 +3,7 @@ import { desc, eq, isNull, or } from 'drizzle-orm';
 import { Feed } from 'feed';
 import type { FastifyReply } from 'fastify';
 import { alerts, ministries } from '../../../db/schema/index.ts';
-import { errorResponses } from '../../schemas.ts';
+import { errorResponses } from '../../../contracts/index.ts';
 
 export const FEED_ENTRIES = 50;
 

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { editionTable, groupSyntheses, listPublishedEditions } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
 import { sendAnswer } from './answer.ts';
-import { GroupScoreSchema, GroupSlug, errorResponses } from '../../schemas.ts';
+import { GroupHistory, GroupSlug, errorResponses } from '../../../contracts/index.ts';
 
 /** What the cache holds for a group no published edition knows. */
 const NOT_FOUND = Buffer.from('null');
@@ -24,13 +24,7 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         }),
         querystring: Type.Object({ editions: Type.Optional(Type.Integer({ minimum: 1, maximum: 40, default: 5 })) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({
-            by: Type.String(),
-            slug: Type.String(),
-            name: Type.String(),
-            target: Type.Number(),
-            editions: Type.Array(Type.Object({ edition: Type.String(), procedures: Type.Integer(), scores: Type.Array(GroupScoreSchema) })),
-          }),
+          200: GroupHistory,
           ...errorResponses,
         },
       },

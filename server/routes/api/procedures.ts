@@ -1,20 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getProcedure, listProcedures, unknownGroup, type ProcedureListItem } from '../../services/catalogue.ts';
 import { latestObservations, procedureHistory, publishedDeclarations } from '../../services/procedure-detail.ts';
-import { Procedure, errorResponses } from '../../schemas.ts';
+import { GroupSlug, Id, ProcedureDetail, ProcedureList, errorResponses } from '../../../contracts/index.ts';
 
-const Observation = Type.Object({
-  id: Type.Integer(),
-  criterion: Type.String(),
-  observedAt: Type.String({ format: 'date-time' }),
-  status: Type.String(),
-  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
-  reason: Type.Union([Type.String(), Type.Null()]),
-  answers: Type.Union([Type.Integer(), Type.Null()]),
-  evidence: Type.Object({}, { additionalProperties: true, description: 'What the check saw: URL, final URL, HTTP status, snippet, tool and version, details.' }),
-});
-
-const Slug = Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'A slug, as listed in the answers.' });
 
 function toApi(p: ProcedureListItem) {
   const { retiredAt, ...rest } = p;
@@ -30,14 +18,14 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: 'The catalogue of procedures, by ministry then yearly volume',
         querystring: Type.Object(
           {
-            ministry: Type.Optional(Slug),
-            administration: Type.Optional(Slug),
+            ministry: Type.Optional(GroupSlug),
+            administration: Type.Optional(GroupSlug),
             retired: Type.Optional(Type.Boolean({ default: false, description: 'Include retired procedures.' })),
           },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ total: Type.Integer(), items: Type.Array(Procedure) }),
+          200: ProcedureList,
           ...errorResponses,
         },
       },
@@ -57,28 +45,9 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['catalogue'],
         summary: "A procedure: identity, its scores in every published edition, its latest observations with their evidence",
-        params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The procedure id.' }) }),
+        params: Id('The procedure id.'),
         response: {
-          200: Type.Object({
-            ...Procedure.properties,
-            editions: Type.Array(Type.Object({ edition: Type.String(), scores: Type.Record(Type.String(), Type.Object({}, { additionalProperties: true })) })),
-            observations: Type.Object({
-              latest: Type.Array(Observation, { description: 'The latest observation of each criterion.' }),
-              recent: Type.Array(Observation, { description: 'The 30 most recent observations.' }),
-            }),
-            declarations: Type.Array(
-              Type.Object({
-                id: Type.Integer(),
-                criterion: Type.String(),
-                value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
-                answers: Type.Union([Type.Integer(), Type.Null()]),
-                justification: Type.String(),
-                declaredAt: Type.String({ format: 'date-time' }),
-                declaredBy: Type.String({ description: '"équipe ministérielle" or "observatoire": people are not named publicly.' }),
-              }),
-              { description: 'The declarations behind published scores (source "declared"), with their justification; a score links to one by declarationId.' },
-            ),
-          }),
+          200: ProcedureDetail,
           ...errorResponses,
         },
       },

@@ -1,8 +1,8 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticate, changePassword, createSession, endSession, LOCK_MS, MAX_FAILED_LOGINS, publicUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
-import { CSRF_HEADER, requireUser } from '../../auth/plugin.ts';
-import { UserSchema, authErrors } from '../../schemas.ts';
+import { requireUser } from '../../auth/plugin.ts';
+import { SessionAnswer, authErrors, errorResponses } from '../../../contracts/index.ts';
 
 /** The one answer to a refused login: it says the lock rule without saying whether it applies. */
 export const LOGIN_REFUSED = `Adresse électronique ou mot de passe incorrect. Après ${MAX_FAILED_LOGINS} essais erronés de suite, un compte est bloqué ${LOCK_MS / 60_000} minutes.`;
@@ -14,11 +14,6 @@ const NOBODY_EXEMPT = () => false;
 /** The longest login body that can be valid: both fields at their longest, every character escaped (\uXXXX). */
 export const LOGIN_BODY_LIMIT_BYTES = 6 * (254 + PASSWORD_MAX_LENGTH) + 64;
 
-const SessionAnswer = Type.Object({
-  user: Type.Union([UserSchema, Type.Null()]),
-  csrfToken: Type.String({ description: `Send it back in the \`${CSRF_HEADER}\` header of every state-changing request.` }),
-});
-
 const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/session',
@@ -26,7 +21,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['accounts'],
         summary: 'Who is logged in, and the CSRF token to send with state-changing requests (a login token when nobody is)',
-        response: { 200: SessionAnswer },
+        response: { 200: SessionAnswer, 429: errorResponses[429], 500: errorResponses[500] },
       },
     },
     async (request, reply) => {

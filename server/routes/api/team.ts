@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks.ts';
 import { AccountError } from '../../auth/accounts.ts';
 import { noStore, requireUser } from '../../auth/plugin.ts';
-import { authErrors } from '../../schemas.ts';
+import { Declaration, Id, RecheckRequested, Recheck, TrackedDetail, TrackedList, Webhook, WebhookList, WebhookScope, authErrors } from '../../../contracts/index.ts';
 import { assertProcedureAccess } from '../../services/team/access.ts';
 import { trackedProcedures } from '../../services/team/tracked.ts';
 import { setWatched } from '../../services/team/watchlist.ts';
@@ -11,46 +11,7 @@ import { RateLimited, findRecheck, nextRecheckAt, procedureRechecks, recheckView
 
 // The ministry teams' space (operators see every procedure): /api/me/…
 
-const Id = Type.Object({ id: Type.Integer({ minimum: 1, description: 'The procedure id.' }) });
-const Loose = Type.Object({}, { additionalProperties: true });
-
-const Recheck = Type.Object({
-  id: Type.Integer(),
-  procedureId: Type.Integer(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('done'), Type.Literal('failed')]),
-  requestedAt: Type.String({ format: 'date-time' }),
-  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  results: Type.Union([Type.Array(Loose), Type.Null()], { description: 'What the re-check measured, criterion by criterion, with the observation behind each value.' }),
-  error: Type.Union([Type.String(), Type.Null()]),
-});
-
-const Declaration = Type.Object({
-  id: Type.Integer(),
-  criterion: Type.String(),
-  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
-  answers: Type.Union([Type.Integer(), Type.Null()]),
-  justification: Type.String(),
-  declaredBy: Type.String(),
-  declaredAt: Type.String({ format: 'date-time' }),
-  supersededAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-  inForce: Type.Boolean(),
-  previous: Type.Union([Loose, Type.Null()]),
-});
-
-const WebhookSchema = Type.Object({
-  id: Type.Integer(),
-  url: Type.String(),
-  scope: Type.Object({ kind: Type.Union([Type.Literal('ministry'), Type.Literal('administration')]), slug: Type.String() }),
-  createdAt: Type.String({ format: 'date-time' }),
-  deliveries: Type.Object({ pending: Type.Integer(), delivered: Type.Integer(), dead: Type.Integer() }),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  secret: Type.Optional(Type.String({ description: 'Shown once, at creation: the HMAC-SHA256 key of the signatures.' })),
-});
-
-const NullableString = Type.Union([Type.String(), Type.Null()]);
-/** Which edition a team's current values are compared with, and how recent they are. */
-const TrackedHeader = { edition: NullableString, latestEdition: NullableString, measuredUntil: NullableString };
+const ProcedureId = Id('The procedure id.');
 
 const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('preHandler', requireUser);
@@ -65,7 +26,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         description:
           'The edition compared with is the latest published edition of a quarter that ended before the latest measurement: measurements of a quarter already published are compared with the edition before (as the regression alerts compare each measurement with the one before). `latestEdition` names a newer published edition, `measuredUntil` dates the latest measurement.',
         querystring: Type.Object({ watched: Type.Optional(Type.Boolean({ description: 'Only the procedures on your watchlist.' })) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ ...TrackedHeader, items: Type.Array(Loose) }), ...authErrors },
+        response: { 200: TrackedList, ...authErrors },
       },
     },
     async (request) => {
@@ -80,18 +41,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'One of your procedures: current values against the edition, declarations with their history, re-checks',
-        params: Id,
-        response: {
-          200: Type.Object({
-            procedure: Loose,
-            ...TrackedHeader,
-            declarations: Type.Array(Declaration),
-            rechecks: Type.Array(Recheck),
-            nextRecheckAt: Type.Union([Type.String({ format: 'date-time', description: 'Before this moment a re-check request is refused (one per 10 minutes).' }), Type.Null()]),
-            declarable: Type.Array(Loose),
-          }),
-          ...authErrors,
-        },
+        params: ProcedureId,
+        response: { 200: TrackedDetail, ...authErrors },
       },
     },
     async (request) => {
@@ -118,7 +69,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'Declare what a crawler cannot see (dlnuf behind a login, usage, Démarche proactive, own-survey satisfaction); the next edition uses it with source "declared"',
-        params: Id,
+        params: ProcedureId,
         body: Type.Object(
           {
             criterion: Type.Union(DECLARABLE.map((d) => Type.Literal(d.criterion))),
@@ -157,7 +108,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         schema: {
           tags: ['ministry teams'],
           summary: watched ? 'Add a procedure to your watchlist' : 'Remove a procedure from your watchlist',
-          params: Id,
+          params: ProcedureId,
           response: { 204: Type.Null(), ...authErrors },
         },
       },
@@ -174,8 +125,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'Ask for the procedure to be measured again now (queued; one per procedure every 10 minutes, 20 an hour per account)',
-        params: Id,
-        response: { 202: Type.Object({ recheck: Recheck, created: Type.Boolean() }), ...authErrors },
+        params: ProcedureId,
+        response: { 202: RecheckRequested, ...authErrors },
       },
     },
     async (request, reply) => {
@@ -196,7 +147,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'A re-check: its progress (queued, running, done, failed) and what it measured',
-        params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The re-check id.' }) }),
+        params: Id('The re-check id.'),
         response: { 200: Recheck, ...authErrors },
       },
     },
@@ -214,7 +165,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'The webhooks of your ministries and administrations, and how their deliveries are going',
-        response: { 200: Type.Object({ items: Type.Array(WebhookSchema) }), ...authErrors },
+        response: { 200: WebhookList, ...authErrors },
       },
     },
     async (request) => ({ items: listWebhooks(fastify.db, request.user!) }),
@@ -229,11 +180,11 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         body: Type.Object(
           {
             url: Type.String({ minLength: 8, maxLength: 2000 }),
-            scope: Type.Object({ kind: Type.Union([Type.Literal('ministry'), Type.Literal('administration')]), slug: Type.String({ pattern: '^[a-z0-9-]{1,80}$' }) }, { additionalProperties: false }),
+            scope: WebhookScope,
           },
           { additionalProperties: false },
         ),
-        response: { 201: WebhookSchema, ...authErrors },
+        response: { 201: Webhook, ...authErrors },
       },
     },
     async (request, reply) => reply.code(201).send(createWebhook(fastify.db, request.user!, request.body, { allowPrivate: fastify.authOptions.allowPrivateWebhooks })),
@@ -245,7 +196,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'Remove a webhook (its pending deliveries are dropped)',
-        params: Type.Object({ id: Type.Integer({ minimum: 1, description: 'The webhook id.' }) }),
+        params: Id('The webhook id.'),
         response: { 204: Type.Null(), ...authErrors },
       },
     },

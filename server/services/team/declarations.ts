@@ -4,23 +4,14 @@ import { declarations } from '../../../db/schema/index.ts';
 import { PROACTIVE, storedValue } from '../../../methodology/index.ts';
 import { AccountError, type User } from '../../auth/accounts.ts';
 import { assertProcedureAccess } from './access.ts';
+import type { Declarable, Declaration, DeclarationInput } from '../../../contracts/index.ts';
 
 // What a team declares for what no crawler can see: checked, recorded, the previous one kept.
 
-type Declaration = typeof declarations.$inferSelect;
-
-export interface DeclarableCriterion {
-  criterion: string;
-  label: string;
-  kind: 'count' | 'percent' | 'proactive' | 'score';
-  min?: number;
-  max?: number;
-  /** What the team states, in the form's words. */
-  help: string;
-}
+type DeclarationRow = typeof declarations.$inferSelect;
 
 /** What a crawler cannot see, and so what a team may declare. */
-export const DECLARABLE: DeclarableCriterion[] = [
+export const DECLARABLE: Declarable[] = [
   { criterion: 'dlnuf', label: 'Dites-le-nous une fois', kind: 'count', min: 0, max: 100, help: 'Nombre de données déjà détenues par l’État que le formulaire (derrière une connexion) demande encore.' },
   { criterion: 'usage', label: 'Taux de recours au numérique', kind: 'percent', min: 0, max: 100, help: 'Part des demandes faites en ligne, en %.' },
   { criterion: 'online', label: 'Démarche proactive', kind: 'proactive', help: 'L’administration accorde le droit sans demande : rien à faire en ligne.' },
@@ -29,26 +20,6 @@ export const DECLARABLE: DeclarableCriterion[] = [
 
 export const JUSTIFICATION_MIN = 10;
 export const JUSTIFICATION_MAX = 2000;
-
-export interface DeclarationInput {
-  criterion: string;
-  value: number | string;
-  answers?: number;
-  justification: string;
-}
-
-export interface DeclarationView {
-  id: number;
-  criterion: string;
-  value: number | string | null;
-  answers: number | null;
-  justification: string;
-  declaredBy: string;
-  declaredAt: string;
-  supersededAt: string | null;
-  inForce: boolean;
-  previous: { value: number | string | null; answers: number | null; declaredAt: string } | null;
-}
 
 function checkDeclaration(input: DeclarationInput): { valueNum: number | null; valueText: string | null; answers: number | null } {
   const spec = DECLARABLE.find((d) => d.criterion === input.criterion);
@@ -75,7 +46,7 @@ function checkDeclaration(input: DeclarationInput): { valueNum: number | null; v
 }
 
 /** Records a declaration; the one in force for the same criterion is superseded, kept as history. */
-export function declare(db: Db, user: User, procedureId: number, input: DeclarationInput, now = new Date()): DeclarationView {
+export function declare(db: Db, user: User, procedureId: number, input: DeclarationInput, now = new Date()): Declaration {
   assertProcedureAccess(db, user, procedureId);
   const value = checkDeclaration(input);
   const id = db.transaction((tx) => {
@@ -105,10 +76,10 @@ export function withdrawDeclaration(db: Db, user: User, procedureId: number, cri
 }
 
 /** Every declaration of a procedure, newest first, each with the value it replaced. */
-export function declarationHistory(db: Db, procedureId: number): DeclarationView[] {
+export function declarationHistory(db: Db, procedureId: number): Declaration[] {
   const rows = db.select().from(declarations).where(eq(declarations.procedureId, procedureId)).orderBy(asc(declarations.declaredAt), asc(declarations.id)).all();
-  const lastByCriterion = new Map<string, Declaration>();
-  const views: DeclarationView[] = [];
+  const lastByCriterion = new Map<string, DeclarationRow>();
+  const views: Declaration[] = [];
   for (const d of rows) {
     const previous = lastByCriterion.get(d.criterion);
     views.push({

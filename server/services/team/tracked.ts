@@ -4,7 +4,8 @@ import { observations, probeDaily, watchlist, type declarations } from '../../..
 import { declarationsInForce, latestObservations, probeRollup, type LatestObservation } from '../../../db/read.ts';
 import { changeSince, currentMethodology, isoDay, pickValue, safeResolve, type Criterion, type ProbeRollup } from '../../../methodology/index.ts';
 import { procedureIdsInScope, type User } from '../../auth/accounts.ts';
-import { editionTable, listPublishedEditions, type Edition, type ScoreCell } from '../editions.ts';
+import { editionTable, listPublishedEditions, type Edition } from '../editions.ts';
+import type { CurrentCell, TrackedCriterion, TrackedList, TrackedProcedure } from '../../../contracts/index.ts';
 import { listProcedures } from '../catalogue.ts';
 
 // The ministry teams' view of their procedures: what moved, their latest measurements against the
@@ -14,29 +15,6 @@ type Declaration = typeof declarations.$inferSelect;
 
 /** Criteria measured continuously by probes: "now" is their last thirty days of probes. */
 export const PROBE_WINDOW_DAYS = 30;
-
-/** A value as measured (or declared) now: an edition cell without its change, dated — probes by the days they cover. */
-export type CurrentCell = Omit<ScoreCell, 'change'> & { observedAt: string | null; period?: { from: string; to: string } };
-
-export interface TrackedCriterion {
-  criterion: string;
-  edition: ScoreCell | null;
-  current: CurrentCell | null;
-  /** How the current value moved against the last published edition. */
-  change: 'improved' | 'regressed' | 'unchanged' | 'new' | null;
-}
-
-export interface TrackedProcedure {
-  id: number;
-  title: string;
-  ministry: { slug: string; name: string };
-  administration: { slug: string; name: string };
-  yearlyVolume: number;
-  watched: boolean;
-  regressions: number;
-  improvements: number;
-  criteria: TrackedCriterion[];
-}
 
 function currentCell(criterion: Criterion, observation: LatestObservation | undefined, declaration: Declaration | undefined, probes: { rollup: ProbeRollup | undefined; from: string; to: string } | null): CurrentCell | null {
   if (criterion.obtainedBy === 'probe') {
@@ -75,18 +53,8 @@ export function referenceEdition(published: Edition[], measuredUntil: Date | nul
   return published.find((e) => e.periodEnd.getTime() <= measuredUntil.getTime());
 }
 
-export interface TrackedView {
-  /** The edition compared with (see `referenceEdition`); null when there is none. */
-  edition: string | null;
-  /** The latest published edition, when it is not the one compared with. */
-  latestEdition: string | null;
-  /** The date of the latest measurement in the scope (crawl or probe). */
-  measuredUntil: string | null;
-  items: TrackedProcedure[];
-}
-
 /** The user's procedures (an operator's: all), regressions first, then improvements, then by volume. */
-export function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): TrackedView {
+export function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): TrackedList {
   const scopeIds = procedureIdsInScope(db, user);
   const scope = new Set(scopeIds);
   const ids = options.ids ? options.ids.filter((id) => scope.has(id)) : scopeIds;
