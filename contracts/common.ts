@@ -1,4 +1,5 @@
 import { Type, type Static, type TProperties, type TSchema, type TObjectOptions } from 'typebox';
+import { ERROR_CODES, ERROR_KINDS, type ErrorCode, type ErrorKind } from './errors.ts';
 
 // Building blocks of the API's contracts. Every answer is a closed object: a field the server
 // adds without saying so here fails the route sweep instead of reaching clients unannounced.
@@ -16,14 +17,27 @@ export const Value = Type.Union([Type.Number(), Type.String(), Type.Null()]);
 export const Named = Obj({ slug: Type.String(), name: Type.String() });
 export type Named = Static<typeof Named>;
 
+/**
+ * A string from a list, as one enum rather than a union of constants: a bad value gets one
+ * message naming the allowed ones (see the error handler), not one "must be equal to constant" per value.
+ */
+export function OneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
 export const ErrorResponse = Obj(
   {
     statusCode: Type.Integer(),
-    error: Type.String(),
-    message: Type.String(),
+    error: Type.String({ description: 'The HTTP status’s name.' }),
+    code: OneOf([...Object.keys(ERROR_CODES), ...Object.keys(ERROR_KINDS)] as (ErrorCode | ErrorKind)[], {
+      description: 'What went wrong, for a program: a specific code (e.g. declaration.value_out_of_range), or the kind of a generic refusal (invalid, not_found, rate_limited…).',
+    }),
+    message: Type.String({ description: 'What went wrong, in English.' }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]), { description: 'The values the message names, for a client to word it itself.' })),
   },
-  { $id: 'ErrorResponse', description: 'Every error answer: the HTTP status, its name and what went wrong.' },
+  { $id: 'ErrorResponse', description: 'Every error answer: the HTTP status, its name, a code and what went wrong.' },
 );
+export type ErrorResponse = Static<typeof ErrorResponse>;
 
 /** The public routes' errors; 429 when a client passes the API's rate limit. */
 export const errorResponses = {
@@ -45,14 +59,6 @@ export const authErrors = {
   429: Type.Ref('ErrorResponse'),
   500: Type.Ref('ErrorResponse'),
 };
-
-/**
- * A string from a list, as one enum rather than a union of constants: a bad value gets one
- * message naming the allowed ones (see the error handler), not one "must be equal to constant" per value.
- */
-export function OneOf<const T extends readonly string[]>(values: T, options: { default?: T[number]; description?: string } = {}) {
-  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
-}
 
 export const GroupSlug = Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'A slug, as listed in the answers.' });
 

@@ -1,6 +1,7 @@
 // The API's contracts: one TypeBox schema per answer and body, pure (no I/O). The server's routes
 // declare them, the OpenAPI document is made from them, and web/ imports their types only.
 export * from './common.ts';
+export * from './errors.ts';
 export * from './catalogue.ts';
 export * from './editions.ts';
 export * from './procedure.ts';

@@ -4,7 +4,8 @@ import { crawl } from './crawl.ts';
 import { probeRound } from './probe.ts';
 import { pullSurveys } from './survey.ts';
 import type { Job } from './scheduler.ts';
-import { closeEdition, EmptyQuarterError } from './editions/close.ts';
+import { closeEdition } from './editions/close.ts';
+import { DomainError } from '../contracts/errors.ts';
 import { previousQuarter, quarterOf } from '../methodology/quarters.ts';
 
 export interface JobDeps {
@@ -66,7 +67,7 @@ export function observatoryJobs(deps: JobDeps): Job[] {
           return `draft ${slug}: ${s.procedures} procedures, changes ${JSON.stringify(s.changes)}`;
         } catch (err) {
           // Nothing measured (crawls off all quarter): no empty draft behind the operator's back.
-          if (err instanceof EmptyQuarterError) return `no draft ${slug}: nothing was measured in the quarter`;
+          if (err instanceof DomainError && err.code === 'edition.empty_quarter') return `no draft ${slug}: nothing was measured in the quarter`;
           throw err;
         }
       },

@@ -9,7 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Db } from '../db/client.ts';
-import { ErrorResponse } from '../contracts/index.ts';
+import { DomainError, ErrorResponse, kindOfStatus } from '../contracts/index.ts';
 import health from './routes/api/health.ts';
 import criteria from './routes/api/criteria.ts';
 import proceduresRoutes from './routes/api/procedures.ts';
@@ -192,19 +192,23 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     if (wantsPage) {
       return reply.code(404).type('text/plain; charset=utf-8').send('Tableau de bord non construit : lancez « npm run build ».');
     }
-    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    throw new DomainError('route.not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
   });
 };
 
-/** One error handler: client errors keep their message, server errors are logged and hidden. */
+/** One error handler, where a refusal becomes HTTP: client errors keep their message and code, server errors are logged and hidden. */
 function setErrorHandling(fastify: FastifyInstance): void {
   fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const statusCode = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
     if (statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
-      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: 'Erreur interne du serveur.' });
+      return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', code: 'internal', message: 'Internal server error.' });
     }
-    return reply.code(statusCode).send({ statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message: validationMessage(error) ?? error.message });
+    const answer = { statusCode, error: STATUS_CODES[statusCode] ?? 'Error' };
+    // A domain refusal says its code and what the message names; any other (validation, body
+    // limits, the rate limit) says its kind.
+    if (error instanceof DomainError) return reply.code(statusCode).send({ ...answer, code: error.code, message: error.message, ...(Object.keys(error.params).length ? { params: error.params } : {}) });
+    return reply.code(statusCode).send({ ...answer, code: kindOfStatus(statusCode), message: validationMessage(error) ?? error.message });
   });
 }
 

@@ -16,15 +16,10 @@ import {
 } from '../../methodology/index.ts';
 import { declarationsInForce, previousPublishedEdition, probeRollup } from '../../db/read.ts';
 import { recordEditionPublished } from '../alerts.ts';
+import { DomainError } from '../../contracts/errors.ts';
 
-export class EditionError extends Error {
-  override name = 'EditionError';
-}
-
-/** A quarter without any measurement: refused unless asked for (`allowEmpty`). */
-export class EmptyQuarterError extends EditionError {
-  override name = 'EmptyQuarterError';
-}
+/** Why a quarter cannot be closed or published: a domain refusal (contracts/errors.ts). */
+export { DomainError as EditionError };
 
 
 export interface ScoreRow extends ResolvedValue {
@@ -56,10 +51,10 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   const now = options.now ?? new Date();
   const methodology = options.methodology ?? currentMethodology;
   const quarter = parseQuarter(slug);
-  if (!quarter) throw new EditionError(`"${slug}" is not a quarter (expected YYYY-Tn, e.g. 2026-T3)`);
-  if (quarter.start > now) throw new EditionError(`${slug} has not started yet`);
+  if (!quarter) throw new DomainError('edition.not_a_quarter', `"${slug}" is not a quarter (expected YYYY-Tn, e.g. 2026-T3)`, { slug });
+  if (quarter.start > now) throw new DomainError('edition.not_started', `${slug} has not started yet`, { slug });
   const existing = db.select().from(editions).where(eq(editions.slug, slug)).get();
-  if (existing?.status === 'published') throw new EditionError(`${slug} is published: a published edition never changes`);
+  if (existing?.status === 'published') throw new DomainError('edition.published', `${slug} is published: a published edition never changes`, { slug });
 
   const members = db
     .select({ id: procedures.id })
@@ -86,7 +81,7 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   // A quarter nothing was measured in is a typing mistake ("2011-T1") more often than a choice:
   // once published it could never be removed. Closed empty only when asked for (--empty).
   if (rows.length === 0 && probes.size === 0 && !options.allowEmpty) {
-    throw new EmptyQuarterError(`${slug}: nothing was measured in this quarter (no crawl observation, no probe) — check the quarter, or close it empty on purpose (--empty)`);
+    throw new DomainError('edition.empty_quarter', `${slug}: nothing was measured in this quarter (no crawl observation, no probe) — check the quarter, or close it empty on purpose (--empty)`, { slug });
   }
 
   // The declaration in force at the end of the quarter.
@@ -162,8 +157,8 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
 export function publishEdition(db: Db, slug: string, now = new Date()): { editionId: number } {
   return db.transaction((tx) => {
     const edition = tx.select().from(editions).where(eq(editions.slug, slug)).get();
-    if (!edition) throw new EditionError(`no draft edition ${slug}: close it first (observatoire edition close ${slug})`);
-    if (edition.status === 'published') throw new EditionError(`${slug} is already published: a published edition never changes`);
+    if (!edition) throw new DomainError('edition.no_draft', `no draft edition ${slug}: close it first (observatoire edition close ${slug})`, { slug });
+    if (edition.status === 'published') throw new DomainError('edition.published', `${slug} is already published: a published edition never changes`, { slug });
     tx.update(editions).set({ status: 'published', publishedAt: now }).where(eq(editions.id, edition.id)).run();
     recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };

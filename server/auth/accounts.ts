@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm
 import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, sessions, users, type Role, type Scope } from '../../db/schema/index.ts';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { DomainError } from '../../contracts/errors.ts';
 
 export const MAX_FAILED_LOGINS = 10;
 export const LOCK_MS = 15 * 60_000;
@@ -10,15 +11,6 @@ export const LOCK_MS = 15 * 60_000;
 export const SESSION_IDLE_MS = 2 * 3600_000;
 export const SESSION_MAX_MS = 12 * 3600_000;
 
-export class AccountError extends Error {
-  override name = 'AccountError';
-  constructor(
-    message: string,
-    readonly statusCode = 400,
-  ) {
-    super(message);
-  }
-}
 
 export type User = typeof users.$inferSelect;
 
@@ -66,22 +58,26 @@ export function checkScope(db: Db, role: Role, scope: Partial<Scope> = {}): Scop
     new Set(slugs.length ? db.select({ slug: table.slug }).from(table).where(inArray(table.slug, slugs)).all().map((r) => r.slug) : []);
   const ministriesFound = known(ministries, result.ministries);
   const administrationsFound = known(administrations, result.administrations);
-  const unknown = [...result.ministries.filter((s) => !ministriesFound.has(s)).map((s) => `ministère « ${s} »`), ...result.administrations.filter((s) => !administrationsFound.has(s)).map((s) => `administration « ${s} »`)];
-  if (unknown.length) throw new AccountError(`${unknown.length > 1 ? 'Inconnus' : 'Inconnu'} : ${unknown.join(', ')}.`);
-  if (role === 'team' && result.ministries.length + result.administrations.length === 0) throw new AccountError('Un membre d’équipe doit être rattaché à au moins un ministère ou une administration.');
+  const unknownMinistries = result.ministries.filter((s) => !ministriesFound.has(s));
+  const unknownAdministrations = result.administrations.filter((s) => !administrationsFound.has(s));
+  if (unknownMinistries.length + unknownAdministrations.length) {
+    const names = [...unknownMinistries.map((s) => `ministry "${s}"`), ...unknownAdministrations.map((s) => `administration "${s}"`)];
+    throw new DomainError('account.unknown_groups', `Unknown: ${names.join(', ')}.`, { ministries: unknownMinistries.join(', '), administrations: unknownAdministrations.join(', ') });
+  }
+  if (role === 'team' && result.ministries.length + result.administrations.length === 0) throw new DomainError('account.team_without_scope', 'A team member belongs to at least one ministry or administration.');
   if (role === 'operator') return { ministries: [], administrations: [] };
   return result;
 }
 
 export async function createUser(db: Db, input: NewUser, now = new Date()): Promise<User> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new AccountError(`Adresse électronique invalide : « ${input.email} ».`);
+  if (!EMAIL.test(email)) throw new DomainError('account.invalid_email', `Not an e-mail address: "${input.email}".`, { email: input.email });
   const name = input.name.trim();
-  if (!name) throw new AccountError('Le nom est obligatoire.');
+  if (!name) throw new DomainError('account.name_required', 'A name is required.');
   const problem = passwordProblem(input.password, email);
-  if (problem) throw new AccountError(problem);
+  if (problem) throw problem;
   const scope = checkScope(db, input.role, input.scope);
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) throw new AccountError(`Un compte existe déjà pour ${email}.`, 409);
+  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) throw new DomainError('account.exists', `An account exists for ${email} already.`, { email });
   const passwordHash = await hashPassword(input.password);
   return db.insert(users).values({ email, name, role: input.role, scope, passwordHash, createdAt: now, passwordChangedAt: now }).returning().get();
 }
@@ -166,10 +162,10 @@ export function endSession(db: Db, tokenHash: string): void {
 
 /** Changes a password after checking the current one; every other session of the account ends. */
 export async function changePassword(db: Db, user: User, current: string, next: string, keepSession: string, now = new Date()): Promise<void> {
-  if (!(await verifyPassword(current, user.passwordHash))) throw new AccountError('Le mot de passe actuel est incorrect.', 403);
+  if (!(await verifyPassword(current, user.passwordHash))) throw new DomainError('password.current_wrong', 'The current password is wrong.');
   const problem = passwordProblem(next, user.email);
-  if (problem) throw new AccountError(problem);
-  if (current === next) throw new AccountError("Le nouveau mot de passe doit être différent de l'actuel.");
+  if (problem) throw problem;
+  if (current === next) throw new DomainError('password.unchanged', 'The new password is the current one.');
   const passwordHash = await hashPassword(next);
   db.transaction((tx) => {
     tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id)).run();
@@ -188,10 +184,10 @@ export interface UserChanges {
 /** An operator's changes to an account; disabling or resetting a password ends its sessions. */
 export async function updateUser(db: Db, id: number, changes: UserChanges, now = new Date()): Promise<User> {
   const user = db.select().from(users).where(eq(users.id, id)).get();
-  if (!user) throw new AccountError(`Aucun compte n° ${id}.`, 404);
+  if (!user) throw new DomainError('account.not_found', `No account ${id}.`, { id });
   const set: Partial<User> = {};
   if (changes.name !== undefined) {
-    if (!changes.name.trim()) throw new AccountError('Le nom est obligatoire.');
+    if (!changes.name.trim()) throw new DomainError('account.name_required', 'A name is required.');
     set.name = changes.name.trim();
   }
   if (changes.scope) set.scope = checkScope(db, user.role, changes.scope);
@@ -199,7 +195,7 @@ export async function updateUser(db: Db, id: number, changes: UserChanges, now =
   if (changes.unlock) Object.assign(set, { lockedUntil: null, failedLogins: 0 });
   if (changes.password !== undefined) {
     const problem = passwordProblem(changes.password, user.email);
-    if (problem) throw new AccountError(problem);
+    if (problem) throw problem;
     Object.assign(set, { passwordHash: await hashPassword(changes.password), passwordChangedAt: now, lockedUntil: null, failedLogins: 0 });
   }
   return db.transaction((tx) => {

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DomainError } from '../../contracts/errors.ts';
 
 // Passwords are hashed with scrypt, node's memory-hard KDF: N = 2^15, r = 8 (32 MiB a hash,
 // about 0.1 s here), a 16-byte random salt. The parameters travel with the hash, so they can be
@@ -33,13 +34,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** A hash no password matches, verified against when the e-mail is unknown (same time spent). */
 export const DECOY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** What is wrong with a new password, in French, or null. */
-export function passwordProblem(password: string, email?: string): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return `Le mot de passe doit compter au moins ${PASSWORD_MIN_LENGTH} caractères.`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `Le mot de passe doit compter au plus ${PASSWORD_MAX_LENGTH} caractères.`;
+/** What is wrong with a new password, or null. */
+export function passwordProblem(password: string, email?: string): DomainError | null {
+  if (password.length < PASSWORD_MIN_LENGTH) return new DomainError('password.too_short', `A password needs at least ${PASSWORD_MIN_LENGTH} characters.`, { min: PASSWORD_MIN_LENGTH });
+  if (password.length > PASSWORD_MAX_LENGTH) return new DomainError('password.too_long', `A password has at most ${PASSWORD_MAX_LENGTH} characters.`, { max: PASSWORD_MAX_LENGTH });
   const login = email?.toLowerCase().split('@')[0] ?? '';
-  if (login.length >= 4 && password.toLowerCase().includes(login)) return "Le mot de passe ne doit pas contenir l'identifiant.";
-  if (new Set(password).size < 5) return 'Le mot de passe est trop répétitif.';
+  if (login.length >= 4 && password.toLowerCase().includes(login)) return new DomainError('password.contains_login', 'A password must not contain the login.');
+  if (new Set(password).size < 5) return new DomainError('password.repetitive', 'The password is too repetitive.');
   return null;
 }
 

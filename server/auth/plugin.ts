@@ -14,7 +14,7 @@ import { findSession, type User } from './accounts.ts';
 
 export const SESSION_COOKIE = 'obs_session';
 export const LOGIN_CSRF_COOKIE = 'obs_login_csrf';
-import { CSRF_HEADER } from '../../contracts/index.ts';
+import { CSRF_HEADER, DomainError } from '../../contracts/index.ts';
 
 export { CSRF_HEADER };
 
@@ -69,7 +69,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     return token;
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', async (request) => {
     // Decided on the route the router matched, never on the raw URL: "/%61pi/session" and an
     // absolute-form request line reach the same route as "/api/session", and get the same checks.
     const route = routePath(request);
@@ -87,16 +87,16 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin && hostOf(origin) !== request.headers.host) {
-      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Requête d’une autre origine refusée.' });
+      throw new DomainError('session.cross_origin', 'A request from another origin is refused.');
     }
     const sent = request.headers[CSRF_HEADER];
     const header = Array.isArray(sent) ? sent[0] : sent;
     if (route === LOGIN_ROUTE && request.method === 'POST') {
-      if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Jeton CSRF absent ou invalide : rechargez la page de connexion.' });
+      if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) throw new DomainError('session.csrf', 'CSRF token missing or invalid: reload the login page.', { login: 1 });
       return;
     }
-    if (!request.user || !request.session) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
-    if (!sameToken(header, request.session.csrfToken)) return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Jeton CSRF absent ou invalide.' });
+    if (!request.user || !request.session) throw SESSION_REQUIRED();
+    if (!sameToken(header, request.session.csrfToken)) throw new DomainError('session.csrf', 'CSRF token missing or invalid.');
   });
 };
 
@@ -123,14 +123,16 @@ export function routePath(request: FastifyRequest): string {
 }
 
 /** preHandler: a logged-in user (GET routes of the spaces; state-changing ones are checked above). */
-export async function requireUser(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (!request.user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
+export async function requireUser(request: FastifyRequest): Promise<void> {
+  if (!request.user) throw SESSION_REQUIRED();
 }
 
-export async function requireOperator(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (!request.user) return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Connexion requise.' });
-  if (request.user.role !== 'operator') return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: 'Réservé aux opérateurs de l’observatoire.' });
+export async function requireOperator(request: FastifyRequest): Promise<void> {
+  if (!request.user) throw SESSION_REQUIRED();
+  if (request.user.role !== 'operator') throw new DomainError('session.operators_only', 'For the observatory’s operators only.');
 }
+
+const SESSION_REQUIRED = () => new DomainError('session.required', 'Log in first.');
 
 export default fp(auth, { name: 'observatoire-auth' });
 

@@ -3,6 +3,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.ts';
 import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
+import { DomainError } from '../../contracts/errors.ts';
 
 // Read side of the catalogue, shared by the API and the CLI.
 
@@ -68,9 +69,9 @@ export function ministryExists(db: Db, slug: string): boolean {
 }
 
 /** What is wrong with a view's group filters: an unknown ministry or administration is a 404, like an unknown edition. */
-export function unknownGroup(db: Db, filters: { ministry?: string; administration?: string }): string | null {
-  if (filters.ministry && !ministryExists(db, filters.ministry)) return `unknown ministry "${filters.ministry}"`;
-  if (filters.administration && !administrationExists(db, filters.administration)) return `unknown administration "${filters.administration}"`;
+export function unknownGroup(db: Db, filters: { ministry?: string; administration?: string }): DomainError | null {
+  if (filters.ministry && !ministryExists(db, filters.ministry)) return new DomainError('group.unknown', `unknown ministry "${filters.ministry}"`, { kind: 'ministry', slug: filters.ministry });
+  if (filters.administration && !administrationExists(db, filters.administration)) return new DomainError('group.unknown', `unknown administration "${filters.administration}"`, { kind: 'administration', slug: filters.administration });
   return null;
 }
 

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
 import { groupScores, methodologyVersion, publishedScore, storedValue, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
-import type { GroupSynthesis, ScoreCell } from '../../contracts/index.ts';
+import { DomainError, type GroupSynthesis, type ScoreCell } from '../../contracts/index.ts';
 
 // Read side of published editions. A published edition never changes, so its table is built
 // once and kept in memory: the procedures list and the syntheses are then answered from it.
@@ -10,6 +10,9 @@ import type { GroupSynthesis, ScoreCell } from '../../contracts/index.ts';
 export type Edition = typeof editions.$inferSelect;
 
 export type { ScoreCell };
+
+/** The refusal for an edition slug no published edition answers to. */
+export const notPublished = (slug: string): DomainError => new DomainError('edition.not_published', `no published edition "${slug}"`, { slug });
 
 export interface EditionRow {
   id: number;

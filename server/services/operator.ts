@@ -1,7 +1,7 @@
 import { count, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { crawlRuns, editions, webhookDeliveries } from '../../db/schema/index.ts';
-import { AccountError } from '../auth/accounts.ts';
+import { DomainError } from '../../contracts/errors.ts';
 import { editionTable, groupSyntheses } from './editions.ts';
 import { previousPublishedEdition } from '../../db/read.ts';
 
@@ -19,7 +19,7 @@ export function listAllEditions(db: Db) {
 /** A draft against the previous published edition: the observatory's shares and every level that moved. */
 export function previewDraft(db: Db, slug: string) {
   const draft = db.select().from(editions).where(eq(editions.slug, slug)).get();
-  if (!draft) throw new AccountError(`Aucune édition ${slug} : clôturez d’abord le trimestre.`, 404);
+  if (!draft) throw new DomainError('edition.not_found', `No edition ${slug}: close the quarter first.`, { slug });
   const table = editionTable(db, draft);
   const previous = previousPublishedEdition(db, draft.periodStart);
   const before = previous ? editionTable(db, previous) : undefined;

@@ -4,7 +4,8 @@ import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import { WRITE, type Db } from '../../db/client.ts';
 import { administrations, ministries, webhookDeliveries, webhooks, type WebhookScope } from '../../db/schema/index.ts';
 import { isPrivateAddress } from '../../jobs/http/dispatcher.ts';
-import { AccountError, type User } from '../auth/accounts.ts';
+import type { User } from '../auth/accounts.ts';
+import { DomainError } from '../../contracts/errors.ts';
 
 // Webhooks a team configures for its ministry or administration.
 
@@ -60,14 +61,14 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new AccountError(`Adresse invalide : « ${raw} ».`);
+    throw new DomainError('webhook.invalid_url', `Not an address: "${raw}".`, { url: raw });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AccountError('Le webhook doit être une adresse http(s).');
-  if (url.username || url.password) throw new AccountError('L’adresse ne doit pas contenir d’identifiants : la signature HMAC authentifie les envois.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DomainError('webhook.not_http', 'A webhook is an http(s) address.');
+  if (url.username || url.password) throw new DomainError('webhook.credentials', 'The address must not hold credentials: the HMAC signature authenticates deliveries.');
   if (!allowPrivate) {
-    if (url.protocol !== 'https:') throw new AccountError('Le webhook doit être en https.');
+    if (url.protocol !== 'https:') throw new DomainError('webhook.not_https', 'A webhook is an https address.');
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (host === 'localhost' || (isIP(host) && isPrivateAddress(host))) throw new AccountError('Adresse privée ou locale refusée.');
+    if (host === 'localhost' || (isIP(host) && isPrivateAddress(host))) throw new DomainError('webhook.private_address', 'Private or local addresses are refused.');
   }
   return url.href;
 }
@@ -75,11 +76,11 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
 export function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
   const { kind, slug } = input.scope;
   const table = kind === 'ministry' ? ministries : administrations;
-  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new AccountError(`${kind === 'ministry' ? 'Ministère inconnu' : 'Administration inconnue'} : « ${slug} ».`, 404);
-  if (!mayUse(db, user, kind, slug)) throw new AccountError('Ce groupe ne relève pas de votre périmètre.', 403);
+  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new DomainError('webhook.unknown_group', `Unknown ${kind} "${slug}".`, { kind, slug });
+  if (!mayUse(db, user, kind, slug)) throw new DomainError('webhook.group_out_of_scope', 'This group is outside your scope.', { kind, slug });
   const url = checkWebhookUrl(input.url, options.allowPrivate);
   const active = db.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, user.id), isNull(webhooks.disabledAt))).get()?.n ?? 0;
-  if (active >= WEBHOOKS_PER_ACCOUNT) throw new AccountError(`${WEBHOOKS_PER_ACCOUNT} webhooks actifs au plus par compte : supprimez-en un avant d’en ajouter un autre.`, 409);
+  if (active >= WEBHOOKS_PER_ACCOUNT) throw new DomainError('webhook.limit', `${WEBHOOKS_PER_ACCOUNT} active webhooks at most per account: remove one before adding another.`, { max: WEBHOOKS_PER_ACCOUNT });
   const secret = randomBytes(32).toString('base64url');
   const created = db.insert(webhooks).values({ scopeKind: kind, scopeSlug: slug, url, secret, createdBy: user.id, createdAt: now }).returning().get();
   return view(db, created, secret);
@@ -87,8 +88,8 @@ export function createWebhook(db: Db, user: User, input: { url: string; scope: {
 
 export function deleteWebhook(db: Db, user: User, id: number, now = new Date()): void {
   const webhook = db.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.disabledAt))).get();
-  if (!webhook) throw new AccountError(`Aucun webhook n° ${id}.`, 404);
-  if (!mayUse(db, user, webhook.scopeKind, webhook.scopeSlug)) throw new AccountError('Ce webhook ne relève pas de votre périmètre.', 403);
+  if (!webhook) throw new DomainError('webhook.not_found', `No webhook ${id}.`, { id });
+  if (!mayUse(db, user, webhook.scopeKind, webhook.scopeSlug)) throw new DomainError('webhook.out_of_scope', 'This webhook is outside your scope.', { id });
   db.transaction((tx) => {
     tx.update(webhooks).set({ disabledAt: now }).where(eq(webhooks.id, id)).run();
     tx.update(webhookDeliveries).set({ status: 'dead', lastError: 'webhook supprimé' }).where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending'))).run();

@@ -135,6 +135,6 @@ describe('observatoire user', () => {
     expect(listed.stdout).toMatch(/agent@interieur\.gouv\.fr\tteam\tinterieur\tactif/);
     const unknown = await run(['user', 'add', 'x@y.fr', '--name', 'X', '--ministry', 'atlantide'], { OBSERVATOIRE_DB: db });
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toContain('ministère « atlantide »');
+    expect(unknown.stderr).toContain('ministry "atlantide"');
   }, 60_000);
 });

@@ -58,7 +58,7 @@ describe('re-checks', () => {
     const tooSoon = await app.inject({ method: 'POST', url: `/api/me/procedures/${id}/rechecks`, headers: team.headers });
     expect(tooSoon.statusCode).toBe(429);
     expect(Number(tooSoon.headers['retry-after'])).toBeGreaterThan(500);
-    expect(tooSoon.json().message).toMatch(/moins de 10 minutes/);
+    expect(tooSoon.json()).toMatchObject({ code: 'recheck.too_soon', message: expect.stringMatching(/less than 10 minutes/), params: { minutes: 10 } });
   });
 
   it('queues again a re-check a killed server left running', () => {

@@ -193,7 +193,7 @@ describe('authentication and CSRF', () => {
     const right = await attempt(PASSWORD);
     // Locked: the very answer an unknown address gets (status, body, no Retry-After).
     expect({ status: right.statusCode, body: right.json(), retryAfter: right.headers['retry-after'] }).toEqual({ status: 401, body: unknown.json(), retryAfter: undefined });
-    expect(unknown.json().message).toBe(LOGIN_REFUSED);
+    expect(unknown.json()).toMatchObject({ code: 'session.login_refused', message: LOGIN_REFUSED.message, params: { attempts: 10, minutes: 15 } });
     expect(db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, account.id)).get()!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCK_MS - 60_000);
     // Once the lock has passed, the right password opens again.
     const later = new Date(Date.now() + LOCK_MS + 1000);

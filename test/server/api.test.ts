@@ -97,7 +97,7 @@ describe('the rest of the API', () => {
   it('answers an unknown API route with a JSON 404, not the dashboard', async () => {
     const res = await app.inject('/api/nothing-here');
     expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'no route GET /api/nothing-here' });
+    expect(res.json()).toEqual({ statusCode: 404, error: 'Not Found', code: 'route.not_found', message: 'no route GET /api/nothing-here' });
   });
 
   it('serves an OpenAPI 3.1 document that describes every route', async () => {
@@ -143,7 +143,7 @@ describe('the rest of the API', () => {
     db.$client.close(); // every query now fails
     const res = await broken.inject('/api/health');
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'Erreur interne du serveur.' });
+    expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'internal', message: 'Internal server error.' });
     await broken.close();
   });
 });

@@ -201,7 +201,7 @@ describe('alerts', () => {
     }
     const eleventh = await add(10);
     expect(eleventh.statusCode).toBe(409);
-    expect(eleventh.json().message).toMatch(/10 webhooks actifs au plus/);
+    expect(eleventh.json()).toMatchObject({ code: 'webhook.limit', message: expect.stringMatching(/10 active webhooks at most/), params: { max: 10 } });
     expect((await app.inject({ method: 'DELETE', url: `/api/me/webhooks/${created[0]}`, headers: member.headers })).statusCode).toBe(204);
     expect((await add(11)).statusCode).toBe(201);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { count, minutesWords } from '../../server/words.ts';
+import { count } from '../../server/words.ts';
+import { minutesWords } from '../../web/src/lib/format.ts';
 
 describe('French counts', () => {
   it('agree with the number, 0 and 1 singular, never "(s)"', () => {

@@ -1,25 +1,15 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AccountError, createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
+import { createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH, generatePassword } from '../../auth/passwords.ts';
 import { noStore, requireOperator } from '../../auth/plugin.ts';
-import { CloseSummary, CreatedUser, CrawlRuns, DraftPreview, EditionEntries, Id, OneOf, Published, Quarter as QuarterSlug, ROLES, Scope, UpdatedUser, UserList, authErrors } from '../../../contracts/index.ts';
-import { closeEdition, EditionError, publishEdition } from '../../../jobs/editions/close.ts';
+import { CloseSummary, CreatedUser, CrawlRuns, DraftPreview, EditionEntries, Id, OneOf, Published, Quarter as QuarterSlug, ROLES, Scope, UpdatedUser, UserList, authErrors, DomainError } from '../../../contracts/index.ts';
+import { closeEdition, publishEdition } from '../../../jobs/editions/close.ts';
 import { listAllEditions, previewDraft, recentCrawlRuns } from '../../services/operator.ts';
 
 // The operator's space: /api/admin/…
 
 const Quarter = Type.Object({ slug: QuarterSlug });
 const PartialScope = Type.Partial(Scope, { additionalProperties: false });
-
-/** Edition errors are the operator's to fix: a 409 with the reason. */
-function asConflict<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    if (err instanceof EditionError) throw new AccountError(err.message, 409);
-    throw err;
-  }
-}
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('preHandler', requireOperator);
@@ -79,7 +69,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      if (request.params.id === request.user!.id && request.body.disabled) throw new AccountError('Vous ne pouvez pas désactiver votre propre compte.', 409);
+      if (request.params.id === request.user!.id && request.body.disabled) throw new DomainError('account.disable_self', 'You cannot disable your own account.');
       const { resetPassword, ...changes } = request.body;
       const generated = resetPassword ? generatePassword() : undefined;
       const user = await updateUser(fastify.db, request.params.id, generated ? { ...changes, password: generated } : changes);
@@ -104,7 +94,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: CloseSummary, ...authErrors },
       },
     },
-    async (request) => asConflict(() => closeEdition(fastify.db, request.params.slug, { allowEmpty: request.query.empty === true })),
+    async (request) => closeEdition(fastify.db, request.params.slug, { allowEmpty: request.query.empty === true }),
   );
 
   fastify.get(
@@ -126,7 +116,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags: ['operators'], summary: 'Publish a draft: it is frozen for good, and the alert goes to every feed and webhook', params: Quarter, response: { 200: Published, ...authErrors } },
     },
     async (request) => {
-      const result = asConflict(() => publishEdition(fastify.db, request.params.slug));
+      const result = publishEdition(fastify.db, request.params.slug);
       void fastify.outbox?.kick();
       return { slug: request.params.slug, ...result };
     },

@@ -6,6 +6,7 @@ import {
   groupSyntheses,
   listPublishedEditions,
   queryRows,
+  notPublished,
   type Edition,
 } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
@@ -73,7 +74,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const edition = load(request.params.slug);
-      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      if (!edition) throw notPublished(request.params.slug);
       return sendCached(request, reply, request.params.slug, `edition|${edition.id}`, () => {
         const previous = previousPublishedEdition(fastify.db, edition.periodStart);
         const table = editionTable(fastify.db, edition);
@@ -108,9 +109,9 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const edition = load(request.params.slug);
-      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      if (!edition) throw notPublished(request.params.slug);
       const unknown = unknownGroup(fastify.db, request.query);
-      if (unknown) return reply.notFound(unknown);
+      if (unknown) throw unknown;
       const { limit = 50, offset = 0, ...query } = request.query;
       return sendCached(request, reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
         const rows = queryRows(editionTable(fastify.db, edition), query);
@@ -138,7 +139,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const edition = load(request.params.slug);
-      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      if (!edition) throw notPublished(request.params.slug);
       return sendCached(request, reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
         const previous = previousPublishedEdition(fastify.db, edition.periodStart);
         const table = editionTable(fastify.db, edition);

@@ -1,6 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentMethodology } from '../../../methodology/index.ts';
-import { editionTable, findPublishedEdition, queryRows } from '../../services/editions.ts';
+import { editionTable, findPublishedEdition, queryRows, notPublished } from '../../services/editions.ts';
 import { unknownGroup } from '../../services/catalogue.ts';
 import { csvStream, dataPackage, LONG_COLUMNS, longRowsOfHistory, longRowsOfTable, wideColumns, wideRows } from '../../services/exports.ts';
 import { DataDictionary, DataPackage, EditionSlug, OneOf, ProcedureFilters, errorResponses } from '../../../contracts/index.ts';
@@ -28,9 +28,9 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { format = 'wide', sep = 'comma', ...filters } = request.query;
       const { ministry } = filters;
       const edition = findPublishedEdition(fastify.db, request.params.slug);
-      if (!edition) return reply.notFound(`no published edition "${request.params.slug}"`);
+      if (!edition) throw notPublished(request.params.slug);
       const unknown = unknownGroup(fastify.db, filters);
-      if (unknown) return reply.notFound(unknown);
+      if (unknown) throw unknown;
       const table = editionTable(fastify.db, edition);
       const rows = queryRows(table, filters);
       const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, rows), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, rows), { sep });
@@ -59,7 +59,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { ministry, sep = 'comma' } = request.query;
       const unknown = unknownGroup(fastify.db, { ministry });
-      if (unknown) return reply.notFound(unknown);
+      if (unknown) throw unknown;
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="observatoire-historique${ministry ? `-${ministry}` : ''}${sep === 'semicolon' ? '-tableur' : ''}.csv"`)

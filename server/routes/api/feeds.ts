@@ -3,7 +3,7 @@ import { desc, eq, isNull, or } from 'drizzle-orm';
 import { Feed } from 'feed';
 import type { FastifyReply } from 'fastify';
 import { alerts, ministries } from '../../../db/schema/index.ts';
-import { errorResponses } from '../../../contracts/index.ts';
+import { DomainError, errorResponses } from '../../../contracts/index.ts';
 
 export const FEED_ENTRIES = 50;
 
@@ -47,7 +47,7 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const ministry = fastify.db.select().from(ministries).where(eq(ministries.slug, request.params.slug)).get();
-      if (!ministry) return reply.notFound(`unknown ministry "${request.params.slug}"`);
+      if (!ministry) throw new DomainError('group.unknown', `unknown ministry "${request.params.slug}"`, { kind: 'ministry', slug: request.params.slug });
       const rows = fastify.db
         .select()
         .from(alerts)

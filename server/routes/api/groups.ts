@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { editionTable, groupSyntheses, listPublishedEditions } from '../../services/editions.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
 import { sendAnswer } from './answer.ts';
-import { GroupHistory, GroupSlug, errorResponses } from '../../../contracts/index.ts';
+import { DomainError, GroupHistory, GroupSlug, errorResponses } from '../../../contracts/index.ts';
 
 /** What the cache holds for a group no published edition knows. */
 const NOT_FOUND = Buffer.from('null');
@@ -47,7 +47,7 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         });
         return name === null ? null : { by, slug, name, target, editions: history };
       });
-      if (answer.body.equals(NOT_FOUND)) return reply.notFound(`no ${by} "${slug}" in the published editions`);
+      if (answer.body.equals(NOT_FOUND)) throw new DomainError('group.unknown', `no ${by} "${slug}" in the published editions`, { kind: by, slug });
       return sendAnswer(request, reply.header('cache-control', 'public, max-age=60'), answer);
     },
   );

@@ -1,7 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getProcedure, listProcedures, unknownGroup, type ProcedureListItem } from '../../services/catalogue.ts';
 import { latestObservations, procedureHistory, publishedDeclarations } from '../../services/procedure-detail.ts';
-import { GroupSlug, Id, ProcedureDetail, ProcedureList, errorResponses } from '../../../contracts/index.ts';
+import { DomainError, GroupSlug, Id, ProcedureDetail, ProcedureList, errorResponses } from '../../../contracts/index.ts';
 
 
 function toApi(p: ProcedureListItem) {
@@ -30,10 +30,10 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const { ministry, administration, retired } = request.query;
       const unknown = unknownGroup(fastify.db, { ministry, administration });
-      if (unknown) return reply.notFound(unknown);
+      if (unknown) throw unknown;
       const items = listProcedures(fastify.db, { ministry, administration, includeRetired: retired }).map(toApi);
       return { total: items.length, items };
     },
@@ -52,9 +52,9 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const procedure = getProcedure(fastify.db, request.params.id);
-      if (!procedure) return reply.notFound(`no procedure with id ${request.params.id}`);
+      if (!procedure) throw new DomainError('procedure.not_found', `no procedure with id ${request.params.id}`, { id: request.params.id });
       return { ...toApi(procedure), editions: procedureHistory(fastify.db, procedure.id), observations: latestObservations(fastify.db, procedure.id), declarations: publishedDeclarations(fastify.db, procedure.id) };
     },
   );

@@ -2,10 +2,13 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { authenticate, changePassword, createSession, endSession, LOCK_MS, MAX_FAILED_LOGINS, publicUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
 import { requireUser } from '../../auth/plugin.ts';
-import { SessionAnswer, authErrors, errorResponses } from '../../../contracts/index.ts';
+import { DomainError, SessionAnswer, authErrors, errorResponses } from '../../../contracts/index.ts';
 
 /** The one answer to a refused login: it says the lock rule without saying whether it applies. */
-export const LOGIN_REFUSED = `Adresse électronique ou mot de passe incorrect. Après ${MAX_FAILED_LOGINS} essais erronés de suite, un compte est bloqué ${LOCK_MS / 60_000} minutes.`;
+export const LOGIN_REFUSED = new DomainError('session.login_refused', `Wrong e-mail address or password. After ${MAX_FAILED_LOGINS} wrong attempts in a row, an account is locked for ${LOCK_MS / 60_000} minutes.`, {
+  attempts: MAX_FAILED_LOGINS,
+  minutes: LOCK_MS / 60_000,
+});
 
 /** Login attempts per client address; the account lock (10 wrong passwords) is on top of it. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 20;
@@ -53,7 +56,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (!outcome.ok) {
         // The same answer, in the same time, whether the e-mail is unknown, the password wrong, the
         // account disabled or locked: a lock must not tell which addresses have an account.
-        return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: LOGIN_REFUSED });
+        throw LOGIN_REFUSED;
       }
       if (request.session) endSession(fastify.db, request.session.tokenHash);
       const { token, csrfToken } = createSession(fastify.db, outcome.user.id);

@@ -1,8 +1,7 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks.ts';
-import { AccountError } from '../../auth/accounts.ts';
 import { noStore, requireUser } from '../../auth/plugin.ts';
-import { Declaration, Id, RecheckRequested, Recheck, TrackedDetail, TrackedList, Webhook, WebhookList, WebhookScope, authErrors } from '../../../contracts/index.ts';
+import { Declaration, Id, RecheckRequested, Recheck, TrackedDetail, TrackedList, Webhook, WebhookList, WebhookScope, authErrors, DomainError } from '../../../contracts/index.ts';
 import { assertProcedureAccess } from '../../services/team/access.ts';
 import { trackedProcedures } from '../../services/team/tracked.ts';
 import { setWatched } from '../../services/team/watchlist.ts';
@@ -49,7 +48,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       const { id } = request.params;
       assertProcedureAccess(fastify.db, request.user!, id);
       const tracked = trackedProcedures(fastify.db, request.user!, { ids: [id] });
-      if (!tracked.items[0]) throw new AccountError(`La démarche n° ${id} a quitté le catalogue : son historique reste sur sa fiche publique.`, 404);
+      if (!tracked.items[0]) throw new DomainError('procedure.retired', `Procedure ${id} left the catalogue: its history stays on its public page.`, { id });
       return {
         procedure: tracked.items[0],
         edition: tracked.edition,
@@ -96,7 +95,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      if (!withdrawDeclaration(fastify.db, request.user!, request.params.id, request.params.criterion)) throw new AccountError('Aucune déclaration en vigueur pour ce critère.', 404);
+      if (!withdrawDeclaration(fastify.db, request.user!, request.params.id, request.params.criterion)) throw new DomainError('declaration.none_in_force', 'No declaration in force for this criterion.', { criterion: request.params.criterion });
       return reply.code(204).send(null);
     },
   );
@@ -153,7 +152,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const recheck = findRecheck(fastify.db, request.params.id);
-      if (!recheck) throw new AccountError(`Aucune vérification n° ${request.params.id}.`, 404);
+      if (!recheck) throw new DomainError('recheck.not_found', `No re-check ${request.params.id}.`, { id: request.params.id });
       assertProcedureAccess(fastify.db, request.user!, recheck.procedureId);
       return recheckView(recheck);
     },

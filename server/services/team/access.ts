@@ -1,9 +1,10 @@
 import type { Db } from '../../../db/client.ts';
-import { AccountError, canAccessProcedure, type User } from '../../auth/accounts.ts';
+import { canAccessProcedure, type User } from '../../auth/accounts.ts';
+import { DomainError } from '../../../contracts/errors.ts';
 import { getProcedure } from '../catalogue.ts';
 
 /** 404 when the procedure does not exist, 403 when it is not the user's. */
 export function assertProcedureAccess(db: Db, user: User, procedureId: number): void {
-  if (!getProcedure(db, procedureId)) throw new AccountError(`Aucune démarche n° ${procedureId}.`, 404);
-  if (!canAccessProcedure(db, user, procedureId)) throw new AccountError(`La démarche n° ${procedureId} ne relève pas de votre périmètre.`, 403);
+  if (!getProcedure(db, procedureId)) throw new DomainError('procedure.not_found', `No procedure ${procedureId}.`, { id: procedureId });
+  if (!canAccessProcedure(db, user, procedureId)) throw new DomainError('procedure.out_of_scope', `Procedure ${procedureId} is outside your scope.`, { id: procedureId });
 }

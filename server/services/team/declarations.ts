@@ -2,7 +2,8 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { WRITE, type Db } from '../../../db/client.ts';
 import { declarations } from '../../../db/schema/index.ts';
 import { PROACTIVE, storedValue } from '../../../methodology/index.ts';
-import { AccountError, type User } from '../../auth/accounts.ts';
+import type { User } from '../../auth/accounts.ts';
+import { DomainError } from '../../../contracts/errors.ts';
 import { assertProcedureAccess } from './access.ts';
 import type { Declarable, Declaration, DeclarationInput } from '../../../contracts/index.ts';
 
@@ -23,23 +24,26 @@ export const JUSTIFICATION_MAX = 2000;
 
 function checkDeclaration(input: DeclarationInput): { valueNum: number | null; valueText: string | null; answers: number | null } {
   const spec = DECLARABLE.find((d) => d.criterion === input.criterion);
-  if (!spec) throw new AccountError(`Le critère « ${input.criterion} » ne se déclare pas (déclarables : ${DECLARABLE.map((d) => d.criterion).join(', ')}).`);
+  const declarable = DECLARABLE.map((d) => d.criterion).join(', ');
+  if (!spec) throw new DomainError('declaration.not_declarable', `Criterion "${input.criterion}" is not declared (declarable: ${declarable}).`, { criterion: input.criterion, declarable });
   const justification = input.justification.trim();
-  if (justification.length < JUSTIFICATION_MIN) throw new AccountError(`La justification doit compter au moins ${JUSTIFICATION_MIN} caractères : dites d’où vient la valeur.`);
-  if (justification.length > JUSTIFICATION_MAX) throw new AccountError(`La justification doit compter au plus ${JUSTIFICATION_MAX} caractères.`);
+  if (justification.length < JUSTIFICATION_MIN) throw new DomainError('declaration.justification_too_short', `A justification has at least ${JUSTIFICATION_MIN} characters: say where the value comes from.`, { min: JUSTIFICATION_MIN });
+  if (justification.length > JUSTIFICATION_MAX) throw new DomainError('declaration.justification_too_long', `A justification has at most ${JUSTIFICATION_MAX} characters.`, { max: JUSTIFICATION_MAX });
+  const about = { criterion: spec.criterion, label: spec.label };
   if (spec.kind === 'proactive') {
-    if (input.value !== PROACTIVE) throw new AccountError(`Pour « online », la seule valeur déclarable est « ${PROACTIVE} ».`);
+    if (input.value !== PROACTIVE) throw new DomainError('declaration.proactive_only', `For "online", the one value a team declares is "${PROACTIVE}".`, { ...about, value: PROACTIVE });
     return { valueNum: null, valueText: PROACTIVE, answers: null };
   }
   // A number, or a number written in French or English ("72,5", "72.5"): nothing else — an empty
   // or odd string ("", "0x1F", "1e2") is refused, never read as 0 or 31.
   const text = typeof input.value === 'string' ? input.value.trim() : null;
-  if (text !== null && !/^-?\d+([.,]\d+)?$/.test(text)) throw new AccountError(text === '' ? `La valeur de « ${spec.label} » est vide.` : `La valeur de « ${spec.label} » doit être un nombre (« ${text.slice(0, 40)} » n’en est pas un).`);
+  if (text === '') throw new DomainError('declaration.value_empty', `The value of "${spec.criterion}" is empty.`, about);
+  if (text !== null && !/^-?\d+([.,]\d+)?$/.test(text)) throw new DomainError('declaration.value_not_number', `The value of "${spec.criterion}" is a number ("${text.slice(0, 40)}" is not).`, { ...about, value: text.slice(0, 40) });
   const value = typeof input.value === 'number' ? input.value : Number(text!.replace(',', '.'));
-  if (!Number.isFinite(value) || value < spec.min! || value > spec.max!) throw new AccountError(`La valeur de « ${spec.label} » doit être un nombre entre ${spec.min} et ${spec.max}.`);
-  if (spec.kind === 'count' && !Number.isInteger(value)) throw new AccountError(`La valeur de « ${spec.label} » est un nombre entier de données.`);
+  if (!Number.isFinite(value) || value < spec.min! || value > spec.max!) throw new DomainError('declaration.value_out_of_range', `The value of "${spec.criterion}" is a number from ${spec.min} to ${spec.max}.`, { ...about, min: spec.min!, max: spec.max! });
+  if (spec.kind === 'count' && !Number.isInteger(value)) throw new DomainError('declaration.value_not_integer', `The value of "${spec.criterion}" is a whole number of data.`, about);
   if (spec.kind === 'score') {
-    if (input.answers === undefined || !Number.isInteger(input.answers) || input.answers < 1) throw new AccountError('Indiquez le nombre de réponses à votre enquête (un entier positif).');
+    if (input.answers === undefined || !Number.isInteger(input.answers) || input.answers < 1) throw new DomainError('declaration.answers_required', 'Give the number of answers to your survey (a positive whole number).', about);
     return { valueNum: value, valueText: null, answers: input.answers };
   }
   return { valueNum: value, valueText: null, answers: null };

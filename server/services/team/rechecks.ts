@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { WRITE, type Db } from '../../../db/client.ts';
 import { rechecks } from '../../../db/schema/index.ts';
-import { AccountError, type User } from '../../auth/accounts.ts';
-import { minutesWords } from '../../words.ts';
+import type { User } from '../../auth/accounts.ts';
+import { DomainError } from '../../../contracts/errors.ts';
 import { assertProcedureAccess } from './access.ts';
 
 // A team's "measure it again now": one queue, its limits, its history.
@@ -26,12 +26,15 @@ export function recheckView(r: Recheck) {
   };
 }
 
-export class RateLimited extends AccountError {
+/** A refused re-check: when the next one is possible, in seconds (`retry-after`). */
+export class RateLimited extends DomainError {
   constructor(
+    code: 'recheck.too_soon' | 'recheck.hourly_limit',
     message: string,
     readonly retryAfterSeconds: number,
+    params: Record<string, number> = {},
   ) {
-    super(message, 429);
+    super(code, message, { ...params, retryAfterSeconds });
   }
 }
 
@@ -48,13 +51,13 @@ export function requestRecheck(db: Db, user: User, procedureId: number, now = ne
     const since = last ? now.getTime() - last.requestedAt.getTime() : Infinity;
     if (since < RECHECK_INTERVAL_MS) {
       const wait = Math.ceil((RECHECK_INTERVAL_MS - since) / 1000);
-      throw new RateLimited(`Cette démarche a été revérifiée il y a moins de ${RECHECK_INTERVAL_MS / 60_000} minutes : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
+      throw new RateLimited('recheck.too_soon', `This procedure was re-checked less than ${RECHECK_INTERVAL_MS / 60_000} minutes ago: ask again in ${wait} s.`, wait, { minutes: RECHECK_INTERVAL_MS / 60_000 });
     }
     const hourAgo = new Date(now.getTime() - 3600_000);
     const mine = tx.select({ at: rechecks.requestedAt }).from(rechecks).where(eq(rechecks.requestedBy, user.id)).orderBy(desc(rechecks.requestedAt)).limit(RECHECKS_PER_HOUR).all();
     if (mine.length >= RECHECKS_PER_HOUR && mine[RECHECKS_PER_HOUR - 1]!.at > hourAgo) {
       const wait = Math.ceil((mine[RECHECKS_PER_HOUR - 1]!.at.getTime() + 3600_000 - now.getTime()) / 1000);
-      throw new RateLimited(`Vous avez demandé ${RECHECKS_PER_HOUR} vérifications en une heure : nouvelle demande possible dans ${minutesWords(wait)}.`, wait);
+      throw new RateLimited('recheck.hourly_limit', `You asked for ${RECHECKS_PER_HOUR} re-checks within an hour: ask again in ${wait} s.`, wait, { limit: RECHECKS_PER_HOUR });
     }
     const recheck = tx.insert(rechecks).values({ procedureId, requestedBy: user.id, status: 'queued', requestedAt: now }).returning().get();
     return { recheck, created: true };

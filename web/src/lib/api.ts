@@ -10,16 +10,26 @@ import type {
   ProcedureItem,
   ProceduresAnswer,
 } from './types.ts';
+import type { ErrorResponse } from '../../../contracts/index.ts';
+import { frenchMessage } from './errors.ts';
 
-// One function per endpoint. Errors carry the API's status and message; pages say them in French.
+// One function per endpoint. Errors carry the API's status and code, and the dashboard's own
+// French words for them (lib/errors.ts).
 
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
+}
+
+/** The refusal an answer carries, in French. */
+export async function apiError(response: Response): Promise<ApiError> {
+  const answer = (await response.json().catch(() => null)) as Pick<ErrorResponse, 'code' | 'params'> | null;
+  return new ApiError(response.status, frenchMessage(response.status, answer), answer?.code);
 }
 
 // Published editions never change: an answer fetched once serves every later visit in the session
@@ -56,8 +66,7 @@ export const getDemoHistory = async (): Promise<DemoHistoryState | null> => ((aw
 async function fetchJson(path: string): Promise<unknown> {
   const response = await fetch(path, { headers: { accept: 'application/json' } });
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { message?: string } | null;
-    throw new ApiError(response.status, body?.message ?? `HTTP ${response.status}`);
+    throw await apiError(response);
   }
   return response.json();
 }

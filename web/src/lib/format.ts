@@ -118,3 +118,12 @@ export function ministriesWithAdministrations(items: readonly { ministry: Named;
     .map((m) => ({ slug: m.slug, name: m.name, administrations: [...m.administrations.values()].sort((a, b) => frenchOrder(a.name, b.name)) }))
     .sort((a, b) => frenchOrder(a.name, b.name));
 }
+
+/** "1 minute", "7 minutes": a wait told in whole minutes, rounded up, never "minute(s)". */
+export function minutesWords(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+}
+
+/** The moment `ms` milliseconds after an ISO date, as an ISO date. */
+export const isoAfter = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();

@@ -1,4 +1,4 @@
-import { ApiError } from './api.ts';
+import { apiError } from './api.ts';
 import type {
   CloseSummary,
   CrawlRuns,
@@ -48,8 +48,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (response.status === 401 && path !== '/api/session') session.user = null;
   if (!response.ok) {
-    const answer = (await response.json().catch(() => null)) as { message?: string } | null;
-    throw new ApiError(response.status, answer?.message ?? `HTTP ${response.status}`);
+    throw await apiError(response);
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
