@@ -21,6 +21,7 @@ import type {
 
 export type {
   CrawlRun,
+  CrawlRuns,
   CurrentCell,
   Declarable,
   Declaration,
