@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { declarations, editions, observations, probeDaily } from './schema/index.ts';
 import type { ObservedValue, ProbeRollup } from '../methodology/values.ts';
+import { previousEdition } from '../methodology/change.ts';
 
 // Named queries: one way to read each thing the edition, the spaces and the jobs all need.
 
@@ -25,18 +26,11 @@ export function probeRollup(db: Db, from: string, to: string, procedureIds?: num
 }
 
 /**
- * "The previous edition" of an edition whose period starts at `periodStart`, the one rule every
- * comparison uses (changes at close, the draft's preview, the syntheses' trends): the latest
- * published edition whose period starts before it. A quarter left unpublished is skipped, so the
- * comparison is with what the public last read.
+ * The previous edition of an edition whose period starts at `periodStart`, by the methodology's
+ * rule (`previousEdition`): read among the published editions (one a quarter, a few dozen at most).
  */
 export function previousPublishedEdition(db: Db, periodStart: Date): typeof editions.$inferSelect | undefined {
-  return db
-    .select()
-    .from(editions)
-    .where(and(eq(editions.status, 'published'), lt(editions.periodStart, periodStart)))
-    .orderBy(desc(editions.periodStart))
-    .get();
+  return previousEdition(db.select().from(editions).where(eq(editions.status, 'published')).all(), periodStart);
 }
 
 /**

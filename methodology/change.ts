@@ -29,3 +29,24 @@ export function changeSince(criterion: Criterion, previous: ScoreLike | undefine
   if (before < 0 || now < 0) return 'unchanged';
   return now < before ? 'improved' : 'regressed';
 }
+
+/** What "the previous edition" reads of an edition. */
+export interface EditionLike {
+  status: string;
+  periodStart: Date;
+}
+
+/**
+ * "The previous edition" of an edition whose period starts at `periodStart`, the one rule every
+ * comparison uses (changes at close, the draft's preview, the syntheses' trends): the latest
+ * published edition whose period starts before it. A quarter left unpublished is skipped, so the
+ * comparison is with what the public last read.
+ */
+export function previousEdition<E extends EditionLike>(editions: readonly E[], periodStart: Date): E | undefined {
+  let best: E | undefined;
+  for (const e of editions) {
+    if (e.status !== 'published' || e.periodStart.getTime() >= periodStart.getTime()) continue;
+    if (!best || e.periodStart.getTime() > best.periodStart.getTime()) best = e;
+  }
+  return best;
+}
