@@ -47,17 +47,14 @@ export const errorResponses = {
   500: Type.Ref('ErrorResponse'),
 };
 
-/** The session's and spaces' errors; 413 and 415 for a body too large or not JSON. */
+/** The session's and spaces' errors too: a login, a permission, a conflict, a body too large or not JSON. */
 export const authErrors = {
-  400: Type.Ref('ErrorResponse'),
+  ...errorResponses,
   401: Type.Ref('ErrorResponse'),
   403: Type.Ref('ErrorResponse'),
-  404: Type.Ref('ErrorResponse'),
   409: Type.Ref('ErrorResponse'),
   413: Type.Ref('ErrorResponse'),
   415: Type.Ref('ErrorResponse'),
-  429: Type.Ref('ErrorResponse'),
-  500: Type.Ref('ErrorResponse'),
 };
 
 export const GroupSlug = Type.String({ pattern: '^[a-z0-9-]{1,80}$', description: 'A slug, as listed in the answers.' });

@@ -3,6 +3,7 @@ import { CHANGES } from '../methodology/change.ts';
 import { VALUE_STATES } from '../methodology/types.ts';
 import { DateTime, Named, Nullable, Obj, OneOf, Value } from './common.ts';
 import { ScoreCell } from './editions.ts';
+import { PublicDeclaration } from './procedure.ts';
 
 // The ministry teams' space (operators see every procedure): /api/me/…
 
@@ -49,14 +50,10 @@ export type TrackedHeader = Static<typeof TrackedHeader>;
 export const TrackedList = Obj({ ...TrackedHeaderProperties, items: Type.Array(TrackedProcedure) });
 export type TrackedList = Static<typeof TrackedList>;
 
+/** A declaration as its team sees it: the public one, signed by name, with its place in the history. */
 export const Declaration = Obj({
-  id: Type.Integer(),
-  criterion: Type.String(),
-  value: Value,
-  answers: Nullable(Type.Integer()),
-  justification: Type.String(),
-  declaredBy: Type.String(),
-  declaredAt: DateTime(),
+  ...Type.Omit(PublicDeclaration, ['declaredBy']).properties,
+  declaredBy: Type.String({ description: 'Who declared it: name and e-mail address.' }),
   supersededAt: Nullable(DateTime()),
   inForce: Type.Boolean(),
   previous: Nullable(Obj({ value: Value, answers: Nullable(Type.Integer()), declaredAt: DateTime() }), { description: 'The declaration this one replaced.' }),
@@ -76,11 +73,14 @@ export const Declarable = Obj({
 });
 export type Declarable = Static<typeof Declarable>;
 
+export const JUSTIFICATION_MIN = 10;
+export const JUSTIFICATION_MAX = 2000;
+
 export const DeclarationInput = Obj({
   criterion: Type.String(),
   value: Type.Union([Type.Number(), Type.String({ maxLength: 40 })]),
   answers: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
-  justification: Type.String(),
+  justification: Type.String({ minLength: JUSTIFICATION_MIN, maxLength: JUSTIFICATION_MAX, description: 'Where the value comes from; published with it.' }),
 });
 export type DeclarationInput = Static<typeof DeclarationInput>;
 
@@ -109,7 +109,11 @@ export const Recheck = Obj({
 });
 export type Recheck = Static<typeof Recheck>;
 
-export const RecheckRequested = Obj({ recheck: Recheck, created: Type.Boolean({ description: 'false: the procedure was already queued or running, and this is that re-check.' }) });
+export const RecheckRequested = Obj({
+  recheck: Recheck,
+  created: Type.Boolean({ description: 'false: the procedure was already queued or running, and this is that re-check.' }),
+  nextRecheckAt: Nullable(DateTime('Before this moment a new request is refused (one per 10 minutes).')),
+});
 export type RecheckRequested = Static<typeof RecheckRequested>;
 
 export const TrackedDetail = Obj({
@@ -139,3 +143,6 @@ export const Webhook = Obj({
 export type Webhook = Static<typeof Webhook>;
 
 export const WebhookList = Obj({ items: Type.Array(Webhook) });
+
+export const WebhookInput = Obj({ url: Type.String({ minLength: 8, maxLength: 2000 }), scope: WebhookScope });
+export type WebhookInput = Static<typeof WebhookInput>;

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import { findSession, type User } from './accounts.ts';
+import { CSRF_HEADER, DomainError } from '../../contracts/index.ts';
 
 // Sessions and CSRF for the ministry teams' and operators' spaces.
 // - The session cookie is httpOnly, SameSite=Strict, Secure when the public address is https;
@@ -14,9 +15,8 @@ import { findSession, type User } from './accounts.ts';
 
 export const SESSION_COOKIE = 'obs_session';
 export const LOGIN_CSRF_COOKIE = 'obs_login_csrf';
-import { CSRF_HEADER, DomainError } from '../../contracts/index.ts';
 
-export { CSRF_HEADER };
+const SESSION_REQUIRED = () => new DomainError('session.required', 'Log in first.');
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -92,7 +92,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     const sent = request.headers[CSRF_HEADER];
     const header = Array.isArray(sent) ? sent[0] : sent;
     if (route === LOGIN_ROUTE && request.method === 'POST') {
-      if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) throw new DomainError('session.csrf', 'CSRF token missing or invalid: reload the login page.', { login: 1 });
+      if (!sameToken(header, request.cookies[LOGIN_CSRF_COOKIE])) throw new DomainError('session.login_csrf', 'CSRF token missing or invalid: reload the login page.');
       return;
     }
     if (!request.user || !request.session) throw SESSION_REQUIRED();
@@ -131,8 +131,6 @@ export async function requireOperator(request: FastifyRequest): Promise<void> {
   if (!request.user) throw SESSION_REQUIRED();
   if (request.user.role !== 'operator') throw new DomainError('session.operators_only', 'For the observatory’s operators only.');
 }
-
-const SESSION_REQUIRED = () => new DomainError('session.required', 'Log in first.');
 
 export default fp(auth, { name: 'observatoire-auth' });
 

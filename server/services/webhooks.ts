@@ -76,7 +76,7 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
 export function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
   const { kind, slug } = input.scope;
   const table = kind === 'ministry' ? ministries : administrations;
-  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new DomainError('webhook.unknown_group', `Unknown ${kind} "${slug}".`, { kind, slug });
+  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new DomainError('group.unknown', `unknown ${kind} "${slug}"`, { kind, slug });
   if (!mayUse(db, user, kind, slug)) throw new DomainError('webhook.group_out_of_scope', 'This group is outside your scope.', { kind, slug });
   const url = checkWebhookUrl(input.url, options.allowPrivate);
   const active = db.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, user.id), isNull(webhooks.disabledAt))).get()?.n ?? 0;

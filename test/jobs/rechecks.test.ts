@@ -36,7 +36,9 @@ describe('re-checks', () => {
   it('measures the procedure again and shows the progress, then the result', async () => {
     const asked = await app.inject({ method: 'POST', url: `/api/me/procedures/${id}/rechecks`, headers: team.headers });
     expect(asked.statusCode).toBe(202);
-    const { recheck, created } = asked.json();
+    const { recheck, created, nextRecheckAt } = asked.json();
+    // The answer says until when the next request waits: ten minutes after this one.
+    expect(Date.parse(nextRecheckAt) - Date.parse(recheck.requestedAt)).toBe(10 * 60_000);
     expect(created).toBe(true);
     expect(['queued', 'running']).toContain(recheck.status);
     // Asked again while it runs: the same re-check, no second one.

@@ -1,15 +1,14 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createUser, listUsers, publicUser, updateUser } from '../../auth/accounts.ts';
-import { PASSWORD_MAX_LENGTH, generatePassword } from '../../auth/passwords.ts';
+import { generatePassword } from '../../auth/passwords.ts';
 import { noStore, requireOperator } from '../../auth/plugin.ts';
-import { CloseSummary, CreatedUser, CrawlRuns, DraftPreview, EditionEntries, Id, OneOf, Published, Quarter as QuarterSlug, ROLES, Scope, UpdatedUser, UserList, authErrors, DomainError } from '../../../contracts/index.ts';
+import { CloseSummary, CreatedUser, CrawlRuns, DomainError, DraftPreview, EditionEntries, Id, Published, Quarter as QuarterSlug, UpdatedUser, UserInput, UserList, UserUpdate, authErrors } from '../../../contracts/index.ts';
 import { closeEdition, publishEdition } from '../../../jobs/editions/close.ts';
 import { listAllEditions, previewDraft, recentCrawlRuns } from '../../services/operator.ts';
 
 // The operator's space: /api/admin/…
 
 const Quarter = Type.Object({ slug: QuarterSlug });
-const PartialScope = Type.Partial(Scope, { additionalProperties: false });
 
 const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addHook('preHandler', requireOperator);
@@ -27,16 +26,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['operators'],
         summary: 'Create an account; without a password one is generated and returned once',
-        body: Type.Object(
-          {
-            email: Type.String({ minLength: 3, maxLength: 254 }),
-            name: Type.String({ minLength: 1, maxLength: 200 }),
-            role: OneOf(ROLES),
-            scope: Type.Optional(PartialScope),
-            password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
-          },
-          { additionalProperties: false },
-        ),
+        body: UserInput,
         response: { 201: CreatedUser, ...authErrors },
       },
     },
@@ -54,17 +44,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['operators'],
         summary: 'Change an account: name, scope, disable or enable, unlock, reset the password (its sessions end)',
         params: Id('The account id.'),
-        body: Type.Object(
-          {
-            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            scope: Type.Optional(PartialScope),
-            disabled: Type.Optional(Type.Boolean()),
-            unlock: Type.Optional(Type.Boolean()),
-            password: Type.Optional(Type.String({ maxLength: PASSWORD_MAX_LENGTH })),
-            resetPassword: Type.Optional(Type.Boolean({ description: 'Generate a new password, returned once in `password`.' })),
-          },
-          { additionalProperties: false },
-        ),
+        body: UserUpdate,
         response: { 200: UpdatedUser, ...authErrors },
       },
     },

@@ -2,7 +2,7 @@ import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typ
 import { authenticate, changePassword, createSession, endSession, LOCK_MS, MAX_FAILED_LOGINS, publicUser } from '../../auth/accounts.ts';
 import { PASSWORD_MAX_LENGTH } from '../../auth/passwords.ts';
 import { requireUser } from '../../auth/plugin.ts';
-import { DomainError, SessionAnswer, authErrors, errorResponses } from '../../../contracts/index.ts';
+import { DomainError, LoginInput, PasswordChange, SessionAnswer, authErrors, errorResponses } from '../../../contracts/index.ts';
 
 /** The one answer to a refused login: it says the lock rule without saying whether it applies. */
 export const LOGIN_REFUSED = new DomainError('session.login_refused', `Wrong e-mail address or password. After ${MAX_FAILED_LOGINS} wrong attempts in a row, an account is locked for ${LOCK_MS / 60_000} minutes.`, {
@@ -43,10 +43,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['accounts'],
         summary: 'Log in (needs the login CSRF token from GET /api/session); ten wrong passwords in a row lock the account for 15 minutes',
-        body: Type.Object(
-          { email: Type.String({ minLength: 3, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
-          { additionalProperties: false },
-        ),
+        body: LoginInput,
         response: { 200: SessionAnswer, ...authErrors },
       },
     },
@@ -84,10 +81,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['accounts'],
         summary: 'Change your password (the current one is asked); your other sessions end',
-        body: Type.Object(
-          { current: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }), next: Type.String({ minLength: 1, maxLength: PASSWORD_MAX_LENGTH }) },
-          { additionalProperties: false },
-        ),
+        body: PasswordChange,
         response: { 204: Type.Null(), ...authErrors },
       },
     },

@@ -1,11 +1,11 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createWebhook, deleteWebhook, listWebhooks } from '../../services/webhooks.ts';
 import { noStore, requireUser } from '../../auth/plugin.ts';
-import { Declaration, Id, RecheckRequested, Recheck, TrackedDetail, TrackedList, Webhook, WebhookList, WebhookScope, authErrors, DomainError } from '../../../contracts/index.ts';
+import { Declaration, Id, RecheckRequested, Recheck, TrackedDetail, TrackedList, Webhook, WebhookList, authErrors, DeclarationInput, DomainError, OneOf, WebhookInput } from '../../../contracts/index.ts';
 import { assertProcedureAccess } from '../../services/team/access.ts';
 import { trackedProcedures } from '../../services/team/tracked.ts';
 import { setWatched } from '../../services/team/watchlist.ts';
-import { DECLARABLE, JUSTIFICATION_MAX, JUSTIFICATION_MIN, declarationHistory, declare, withdrawDeclaration } from '../../services/team/declarations.ts';
+import { DECLARABLE, declarationHistory, declare, withdrawDeclaration } from '../../services/team/declarations.ts';
 import { RateLimited, findRecheck, nextRecheckAt, procedureRechecks, recheckView, requestRecheck } from '../../services/team/rechecks.ts';
 
 // The ministry teams' space (operators see every procedure): /api/me/…
@@ -69,15 +69,8 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         tags: ['ministry teams'],
         summary: 'Declare what a crawler cannot see (dlnuf behind a login, usage, Démarche proactive, own-survey satisfaction); the next edition uses it with source "declared"',
         params: ProcedureId,
-        body: Type.Object(
-          {
-            criterion: Type.Union(DECLARABLE.map((d) => Type.Literal(d.criterion))),
-            value: Type.Union([Type.Number(), Type.String({ maxLength: 40 })]),
-            answers: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
-            justification: Type.String({ minLength: JUSTIFICATION_MIN, maxLength: JUSTIFICATION_MAX }),
-          },
-          { additionalProperties: false },
-        ),
+        // The contract's body, its criterion narrowed to what can be declared.
+        body: Type.Object({ ...DeclarationInput.properties, criterion: OneOf(DECLARABLE.map((d) => d.criterion)) }, { additionalProperties: false }),
         response: { 201: Declaration, ...authErrors },
       },
     },
@@ -132,7 +125,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       try {
         const { recheck, created } = requestRecheck(fastify.db, request.user!, request.params.id);
         void fastify.rechecks?.kick();
-        return reply.code(202).send({ recheck: recheckView(recheck), created });
+        return reply.code(202).send({ recheck: recheckView(recheck), created, nextRecheckAt: nextRecheckAt(fastify.db, request.params.id)?.toISOString() ?? null });
       } catch (err) {
         if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
         throw err;
@@ -176,13 +169,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         tags: ['ministry teams'],
         summary: 'Add a webhook: alerts of the group (regressions, publications) are POSTed to it as JSON, signed with HMAC-SHA256',
-        body: Type.Object(
-          {
-            url: Type.String({ minLength: 8, maxLength: 2000 }),
-            scope: WebhookScope,
-          },
-          { additionalProperties: false },
-        ),
+        body: WebhookInput,
         response: { 201: Webhook, ...authErrors },
       },
     },

@@ -5,7 +5,7 @@ import { PROACTIVE, storedValue } from '../../../methodology/index.ts';
 import type { User } from '../../auth/accounts.ts';
 import { DomainError } from '../../../contracts/errors.ts';
 import { assertProcedureAccess } from './access.ts';
-import type { Declarable, Declaration, DeclarationInput } from '../../../contracts/index.ts';
+import { JUSTIFICATION_MAX, JUSTIFICATION_MIN, type Declarable, type Declaration, type DeclarationInput } from '../../../contracts/index.ts';
 
 // What a team declares for what no crawler can see: checked, recorded, the previous one kept.
 
@@ -19,8 +19,6 @@ export const DECLARABLE: Declarable[] = [
   { criterion: 'satisfaction', label: 'Satisfaction (enquête de l’administration)', kind: 'score', min: 0, max: 10, help: 'Note moyenne sur 10 et nombre de réponses de votre propre enquête.' },
 ];
 
-export const JUSTIFICATION_MIN = 10;
-export const JUSTIFICATION_MAX = 2000;
 
 function checkDeclaration(input: DeclarationInput): { valueNum: number | null; valueText: string | null; answers: number | null } {
   const spec = DECLARABLE.find((d) => d.criterion === input.criterion);

@@ -8,7 +8,6 @@ type Words = (p: ErrorParams) => string;
 
 const text = (p: ErrorParams, key: string): string => String(p[key] ?? '');
 const quoted = (p: ErrorParams, key: string): string => `« ${text(p, key)} »`;
-const groupWord = (p: ErrorParams): string => (p['kind'] === 'administration' ? 'administration' : 'ministère');
 const unknownGroups = (p: ErrorParams): string => {
   const names = [
     ...text(p, 'ministries').split(', ').filter(Boolean).map((s) => `ministère « ${s} »`),
@@ -26,7 +25,8 @@ const WORDS: Record<ErrorCode, Words> = {
   'session.login_refused': (p) => `Adresse électronique ou mot de passe incorrect. Après ${text(p, 'attempts')} essais erronés de suite, un compte est bloqué ${text(p, 'minutes')} minutes.`,
   'session.required': () => 'Connexion requise.',
   'session.operators_only': () => 'Réservé aux opérateurs de l’observatoire.',
-  'session.csrf': (p) => (p['login'] ? 'Jeton CSRF absent ou invalide : rechargez la page de connexion.' : 'Jeton CSRF absent ou invalide : rechargez la page.'),
+  'session.csrf': () => 'Jeton CSRF absent ou invalide : rechargez la page.',
+  'session.login_csrf': () => 'Jeton CSRF absent ou invalide : rechargez la page de connexion.',
   'session.cross_origin': () => 'Requête d’une autre origine refusée.',
   'password.too_short': (p) => `Le mot de passe doit compter au moins ${text(p, 'min')} caractères.`,
   'password.too_long': (p) => `Le mot de passe doit compter au plus ${text(p, 'max')} caractères.`,
@@ -61,7 +61,6 @@ const WORDS: Record<ErrorCode, Words> = {
   'webhook.credentials': () => 'L’adresse ne doit pas contenir d’identifiants : la signature HMAC authentifie les envois.',
   'webhook.not_https': () => 'Le webhook doit être en https.',
   'webhook.private_address': () => 'Adresse privée ou locale refusée.',
-  'webhook.unknown_group': (p) => `${groupWord(p) === 'administration' ? 'Administration inconnue' : 'Ministère inconnu'} : ${quoted(p, 'slug')}.`,
   'webhook.group_out_of_scope': () => 'Ce groupe ne relève pas de votre périmètre.',
   'webhook.limit': (p) => `${text(p, 'max')} webhooks actifs au plus par compte : supprimez-en un avant d’en ajouter un autre.`,
   'webhook.not_found': (p) => `Aucun webhook n° ${text(p, 'id')}.`,

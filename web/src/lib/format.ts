@@ -124,6 +124,3 @@ export function minutesWords(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return `${minutes} minute${minutes > 1 ? 's' : ''}`;
 }
-
-/** The moment `ms` milliseconds after an ISO date, as an ISO date. */
-export const isoAfter = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();

@@ -1,4 +1,4 @@
-import { formatDateTime, isoAfter } from './format.ts';
+import { formatDateTime } from './format.ts';
 import { askRecheck, getRecheck, type Recheck } from './space.svelte.ts';
 
 // "Measure it again now" for one procedure: asks, then follows the re-check until it is done,
@@ -10,9 +10,6 @@ export const RECHECK_STATUS_WORDS: Record<Recheck['status'], string> = {
   done: 'Vérification terminée.',
   failed: 'La vérification a échoué.',
 };
-
-/** One re-check per procedure every 10 minutes (server/services/team/rechecks.ts). */
-const RECHECK_INTERVAL_MS = 10 * 60_000;
 
 export class RecheckTracker {
   recheck = $state<Recheck | null>(null);
@@ -55,7 +52,7 @@ export class RecheckTracker {
     try {
       const answer = await askRecheck(this.procedureId());
       this.recheck = answer.recheck;
-      this.nextRecheckAt = isoAfter(answer.recheck.requestedAt, RECHECK_INTERVAL_MS);
+      this.nextRecheckAt = answer.nextRecheckAt;
       const words = RECHECK_STATUS_WORDS[answer.recheck.status];
       this.message = answer.created ? words : `Une vérification est déjà en cours. ${words}`;
       this.#follow(answer.recheck.id);

@@ -7,16 +7,20 @@ import type {
   DeclarationInput,
   DraftPreview,
   EditionEntry,
+  LoginInput,
+  PasswordChange,
   Published,
   Recheck,
   RecheckRequested,
-  Scope,
   SessionAnswer,
   TrackedDetail,
   TrackedList,
   UpdatedUser,
   User,
+  UserInput,
+  UserUpdate,
   Webhook,
+  WebhookInput,
 } from '../../../contracts/index.ts';
 
 export type {
@@ -65,7 +69,7 @@ export async function loadSession(): Promise<User | null> {
 
 export async function logIn(email: string, password: string): Promise<User> {
   if (!session.csrf) await loadSession();
-  const answer = await call<SessionAnswer & { user: User }>('POST', '/api/session', { email, password });
+  const answer = await call<SessionAnswer & { user: User }>('POST', '/api/session', { email, password } satisfies LoginInput);
   session.user = answer.user;
   session.csrf = answer.csrfToken;
   return answer.user;
@@ -78,7 +82,7 @@ export async function logOut(): Promise<void> {
   session.loaded = false;
 }
 
-export const changePassword = (current: string, next: string): Promise<void> => call('PUT', '/api/session/password', { current, next });
+export const changePassword = (current: string, next: string): Promise<void> => call('PUT', '/api/session/password', { current, next } satisfies PasswordChange);
 
 export const getMyProcedures = (): Promise<TrackedList> => call('GET', '/api/me/procedures');
 
@@ -97,7 +101,7 @@ export const getRecheck = (id: number): Promise<Recheck> => call('GET', `/api/me
 
 export const getWebhooks = (): Promise<{ items: Webhook[] }> => call('GET', '/api/me/webhooks');
 
-export const addWebhook = (url: string, scope: Webhook['scope']): Promise<Webhook> => call('POST', '/api/me/webhooks', { url, scope });
+export const addWebhook = (url: string, scope: Webhook['scope']): Promise<Webhook> => call('POST', '/api/me/webhooks', { url, scope } satisfies WebhookInput);
 
 export const removeWebhook = (id: number): Promise<void> => call('DELETE', `/api/me/webhooks/${id}`);
 
@@ -105,9 +109,9 @@ export const removeWebhook = (id: number): Promise<void> => call('DELETE', `/api
 
 export const getUsers = (): Promise<{ items: User[] }> => call('GET', '/api/admin/users');
 
-export const createUser = (body: { email: string; name: string; role: User['role']; scope?: Partial<Scope> }): Promise<CreatedUser> => call('POST', '/api/admin/users', body);
+export const createUser = (body: UserInput): Promise<CreatedUser> => call('POST', '/api/admin/users', body);
 
-export const updateUser = (id: number, body: { disabled?: boolean; unlock?: boolean; resetPassword?: boolean }): Promise<UpdatedUser> =>
+export const updateUser = (id: number, body: UserUpdate): Promise<UpdatedUser> =>
   call('PATCH', `/api/admin/users/${id}`, body);
 
 export const getAllEditions = (): Promise<{ items: EditionEntry[] }> => call('GET', '/api/admin/editions');
