@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit';
 
+// SQLite, the embedded default. PostgreSQL's migrations: drizzle.pg.config.ts (`npm run db:generate` makes both).
 export default defineConfig({
   dialect: 'sqlite',
-  schema: './db/schema/index.ts',
+  schema: './db/schema/sqlite.ts',
   out: './db/migrations',
 });

@@ -16,6 +16,17 @@ export default tseslint.config(
     },
   },
   {
+    // Every query is a promise on both engines: one not awaited is a write that may not happen,
+    // or happen outside its transaction.
+    files: ['server/**/*.ts', 'jobs/**/*.ts', 'db/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts', 'bin/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+    },
+  },
+  {
     files: ['web/**/*.svelte', 'web/**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },

@@ -34,6 +34,18 @@ const UNIT_TESTS = [
   'test/jobs/{editions,fetch,outbox,politeness}.test.ts',
 ];
 
+/**
+ * Tests that run a second time on PostgreSQL (the `postgres` project: a throwaway cluster,
+ * test/setup/postgres.ts): the database, the catalogue import, the editions, the API and the
+ * jobs that write. The browser end-to-end tests stay on SQLite: what they test is the dashboard.
+ */
+const POSTGRES_TESTS = [
+  'test/db/**/*.test.ts',
+  'test/catalogue/import.test.ts',
+  'test/server/**/*.test.ts',
+  'test/jobs/{editions,outbox,rechecks,scheduler,survey,probe,crawl,workers,workers-wake,host-gate,leader}.test.ts',
+];
+
 // One file for the dashboard build (root web/, output dist/web) and the test runner (root of the repo).
 export default defineConfig({
   root: 'web',
@@ -58,12 +70,16 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
-    // Two projects: `unit` needs neither Chromium nor the demo universe (`npm run test:unit`, the
-    // quick loop); `integration` shares one Chromium and one universe (test/setup/chromium.ts).
-    // `npm test` runs both.
+    // Three projects: `unit` needs neither Chromium nor the demo universe (`npm run test:unit`, the
+    // quick loop); `integration` shares one Chromium and one universe (test/setup/chromium.ts);
+    // `postgres` runs the storage-facing tests again on PostgreSQL. `npm test` runs all three.
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
       { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: UNIT_TESTS, globalSetup: ['test/setup/chromium.ts'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', include: POSTGRES_TESTS, globalSetup: ['test/setup/postgres.ts', 'test/setup/chromium.ts'], setupFiles: ['test/setup/postgres-env.ts'] },
+      },
     ],
   },
 });

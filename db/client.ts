@@ -1,55 +1,187 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema/index.ts';
-
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
+import pg from 'pg';
+import { is } from 'drizzle-orm';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { PgDatabase } from 'drizzle-orm/pg-core';
+import { ENGINE, isPostgresUrl, type Engine } from './engine.ts';
+import * as pgSchema from './schema/pg.ts';
+import * as sqliteSchema from './schema/sqlite.ts';
 
 /**
- * Every transaction that writes starts as a writer (BEGIN IMMEDIATE): one that read first and
- * wrote second would fail at once with "database is locked", without waiting its busy timeout,
- * when another connection (a crawl thread, the CLI, the server) wrote in between.
+ * A connection to the observatory's database, on either engine. Its type is drizzle's
+ * PostgreSQL one (see db/schema/index.ts): every query is awaited, and a transaction is
+ * `transaction(db, …)` below (SQLite's and PostgreSQL's differ). `sqlite` / `pool` reach the
+ * driver underneath for what drizzle does not say (pragmas, streaming exports, COPY).
  */
-export const WRITE = { behavior: 'immediate' } as const;
+export type Db = Omit<NodePgDatabase<typeof pgSchema>, '$client' | 'transaction'> & {
+  readonly engine: Engine;
+  /** Where it lives: the SQLite file (or `:memory:`) or the PostgreSQL URL without its password. */
+  readonly location: string;
+  readonly sqlite?: Database.Database;
+  readonly pool?: pg.Pool;
+};
+
+export const MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations');
+export const PG_MIGRATIONS_FOLDER = join(import.meta.dirname, 'migrations-pg');
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
+/** Where the database is: `OBSERVATOIRE_DATABASE_URL` when set (PostgreSQL), else the SQLite file. */
+export function databaseLocation(config: { OBSERVATOIRE_DB: string }): string {
+  const url = process.env.OBSERVATOIRE_DATABASE_URL?.trim();
+  return url || config.OBSERVATOIRE_DB;
+}
+
+/** A PostgreSQL URL with its password hidden, fit for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 /**
- * Opens (creating if needed) the SQLite file with the settings every process shares: WAL so
- * that the API reads while a crawl writes, a busy timeout so that two writers wait instead of
- * failing, and foreign keys enforced. `:memory:` gives a private database (tests).
+ * PostgreSQL answers 64-bit integers (count, sum of integers) and numerics as strings; every such
+ * value here (counts, sums of milliseconds) fits a JavaScript number, which is what SQLite gives.
+ * Set for the process: drizzle's driver falls back on pg's global parsers.
  */
-export function openDatabase(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const sqlite = new Database(file);
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
+
+/**
+ * Opens the database at `location`: a `postgres://` URL (a pool of `poolSize` connections) or a
+ * SQLite file, created if needed, with the settings every process shares: WAL so that the API
+ * reads while a crawl writes, a busy timeout so that two writers wait instead of failing, and
+ * foreign keys enforced. `:memory:` gives a private SQLite database (tests). The engine must be
+ * the process's (db/engine.ts): the tables every module queries are that engine's.
+ */
+export function openDatabase(location: string, options: { poolSize?: number } = {}): Db {
+  const engine: Engine = isPostgresUrl(location) ? 'postgres' : 'sqlite';
+  if (engine !== ENGINE) {
+    throw new MigrationError(
+      engine === 'postgres'
+        ? 'a PostgreSQL database is chosen by OBSERVATOIRE_DATABASE_URL, for the whole process: set it instead of passing the URL'
+        : `this process runs on PostgreSQL (OBSERVATOIRE_DATABASE_URL): it cannot open the SQLite file ${location}`,
+    );
+  }
+  if (engine === 'postgres') {
+    const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10, application_name: 'observatoire' });
+    // An idle connection the server drops (restart, network) must not crash the process.
+    pool.on('error', () => {});
+    const db = drizzlePg({ client: pool, schema: pgSchema });
+    return Object.assign(db, { engine, location: redactUrl(location), pool }) as unknown as Db;
+  }
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  const sqlite = new Database(location);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
-  return drizzle({ client: sqlite, schema });
+  const db = drizzleSqlite({ client: sqlite, schema: sqliteSchema });
+  return Object.assign(db, { engine, location, sqlite }) as unknown as Db;
 }
 
-/** Applies the migrations generated by drizzle-kit; any failure stops the caller with the reason. */
-export function migrateDatabase(db: Db): void {
+/** Applies the migrations generated by drizzle-kit for the engine; any failure stops the caller with the reason. */
+export async function migrateDatabase(db: Db): Promise<void> {
   try {
-    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    if (db.engine === 'postgres') {
+      // Two processes starting at once (a serve and its workers) migrate one after the other.
+      const client = await db.pool!.connect();
+      try {
+        await client.query('select pg_advisory_lock(4242001)');
+        await migratePg(drizzlePg({ client }), { migrationsFolder: PG_MIGRATIONS_FOLDER });
+      } finally {
+        await client.query('select pg_advisory_unlock(4242001)').catch(() => {});
+        client.release();
+      }
+    } else {
+      migrateSqlite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    }
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = databaseMessage(err);
     throw new MigrationError(`database migration failed: ${reason}`, { cause: err });
   }
 }
 
-/** Opens and migrates: what every entry point (server, CLI, tests) starts with. */
-export function openMigratedDatabase(file: string): Db {
-  const db = openDatabase(file);
-  migrateDatabase(db);
+/** Opens and migrates: what every entry point (server, CLI, worker, tests) starts with. */
+export async function openMigratedDatabase(location: string, options: { poolSize?: number } = {}): Promise<Db> {
+  const db = openDatabase(location, options);
+  try {
+    await migrateDatabase(db);
+  } catch (err) {
+    await closeDatabase(db);
+    throw err;
+  }
   return db;
 }
 
-export { schema };
+export async function closeDatabase(db: Db): Promise<void> {
+  if (db.sqlite?.open) db.sqlite.close();
+  if (db.pool && !db.pool.ended) await db.pool.end();
+}
+
+let sqliteTail: Promise<unknown> = Promise.resolve();
+const IN_TRANSACTION = Symbol('in transaction');
+
+/**
+ * Runs `work` in one transaction, committed when it resolves, rolled back when it throws. On
+ * PostgreSQL, drizzle's transaction. On SQLite, a writer's transaction (BEGIN IMMEDIATE: one that
+ * read first and wrote second would fail at once with "database is locked" when another
+ * connection wrote in between); the process's transactions run one after the other, and their
+ * bodies await nothing but their own queries, which better-sqlite3 runs at once.
+ */
+export async function transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  if (is(db as object, PgDatabase)) {
+    return (db as unknown as NodePgDatabase).transaction((tx) => work(Object.assign(tx, { engine: 'postgres', location: db.location }) as unknown as Db)) as Promise<T>;
+  }
+  if ((db as { [IN_TRANSACTION]?: true })[IN_TRANSACTION]) return work(db); // nested: part of the caller's
+  const sqlite = (db as Db).sqlite!;
+  const tx = Object.create(db, { [IN_TRANSACTION]: { value: true } }) as Db;
+  const run = async (): Promise<T> => {
+    sqlite.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work(tx);
+      sqlite.exec('COMMIT');
+      return result;
+    } catch (err) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      throw err;
+    }
+  };
+  const result = sqliteTail.then(run, run);
+  sqliteTail = result.catch(() => {});
+  return result;
+}
+
+/** The first row a query returns, or undefined (SQLite's `.get()`, on both engines). */
+export async function first<T>(query: PromiseLike<T[]>): Promise<T | undefined> {
+  return (await query)[0];
+}
+
+/**
+ * The database's own words for a refusal: drizzle wraps PostgreSQL's error in a "Failed query"
+ * error whose cause says why (a constraint, a trigger); SQLite's error says it directly.
+ */
+export function databaseMessage(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** How many rows a write changed: SQLite's `changes`, PostgreSQL's `rowCount`. */
+export function affected(result: unknown): number {
+  const r = result as { changes?: number; rowCount?: number | null };
+  return r.changes ?? r.rowCount ?? 0;
+}
+
+export { pgSchema, sqliteSchema };

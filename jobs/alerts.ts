@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { first, type Db } from '../db/client.ts';
 import { administrations, alerts, ministries, observations, procedures, webhookDeliveries, webhooks, type AlertKind, type AlertPayload } from '../db/schema/index.ts';
 import { changeSince, criterionBySlug, currentMethodology, formatFigure, safeResolve, storedValue, type ResolvedValue, type Unit } from '../methodology/index.ts';
 
@@ -7,8 +7,8 @@ import { changeSince, criterionBySlug, currentMethodology, formatFigure, safeRes
 // transaction of what caused it, with one pending delivery per webhook that should hear of it:
 // the outbox the webhook worker drains (jobs/outbox.ts). Atom feeds read the same table.
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Writer = Db | Tx;
+/** The database, or the transaction the alert is part of (`transaction(db, …)`'s `tx`). */
+type Writer = Db;
 
 export interface NewObservation {
   criterion: string;
@@ -35,17 +35,19 @@ function levelWords(r: ResolvedValue, unit: Unit): string | null {
  * written) and, when one fell, records a regression alert. Call it inside the transaction that
  * writes the observations.
  */
-export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObservation[], now: Date): number | null {
+export async function recordRegressions(tx: Writer, procedureId: number, fresh: NewObservation[], now: Date): Promise<number | null> {
   const regressions: NonNullable<AlertPayload['regressions']> = [];
   for (const o of fresh) {
     const after = resolved(o.criterion, o);
     if (!after) continue;
-    const previous = tx
-      .select({ status: observations.status, valueNum: observations.valueNum, valueText: observations.valueText, answers: observations.answers, reason: observations.reason })
-      .from(observations)
-      .where(and(eq(observations.procedureId, procedureId), eq(observations.criterion, o.criterion), eq(observations.status, 'measured')))
-      .orderBy(desc(observations.observedAt), desc(observations.id))
-      .get();
+    const previous = await first(
+      tx
+        .select({ status: observations.status, valueNum: observations.valueNum, valueText: observations.valueText, answers: observations.answers, reason: observations.reason })
+        .from(observations)
+        .where(and(eq(observations.procedureId, procedureId), eq(observations.criterion, o.criterion), eq(observations.status, 'measured')))
+        .orderBy(desc(observations.observedAt), desc(observations.id))
+        .limit(1),
+    );
     if (!previous) continue;
     const before = resolved(o.criterion, { status: previous.status, value: storedValue(previous), answers: previous.answers, reason: previous.reason });
     if (!before) continue;
@@ -53,13 +55,14 @@ export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObs
     if (changeSince(criterion, before, after) === 'regressed') regressions.push({ criterion: o.criterion, label: criterion.label, before: levelWords(before, criterion.unit), after: levelWords(after, criterion.unit) });
   }
   if (regressions.length === 0) return null;
-  const p = tx
-    .select({ title: procedures.title, ministryId: ministries.id, ministry: ministries.name, administrationId: administrations.id, administration: administrations.name })
-    .from(procedures)
-    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
-    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
-    .where(eq(procedures.id, procedureId))
-    .get();
+  const p = await first(
+    tx
+      .select({ title: procedures.title, ministryId: ministries.id, ministry: ministries.name, administrationId: administrations.id, administration: administrations.name })
+      .from(procedures)
+      .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+      .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+      .where(eq(procedures.id, procedureId)),
+  );
   if (!p) return null;
   const list = regressions.map((r) => `${r.label} : ${r.before ?? '—'} → ${r.after ?? '—'}`).join(' ; ');
   return recordAlert(tx, {
@@ -80,7 +83,7 @@ export function recordRegressions(tx: Writer, procedureId: number, fresh: NewObs
 }
 
 /** The alert of a publication: every ministry's feed and every webhook hear of it. */
-export function recordEditionPublished(tx: Writer, edition: { id: number; slug: string }, now: Date): number {
+export async function recordEditionPublished(tx: Writer, edition: { id: number; slug: string }, now: Date): Promise<number> {
   return recordAlert(tx, {
     kind: 'edition_published',
     procedureId: null,
@@ -107,15 +110,15 @@ interface AlertInput {
   payload: AlertPayload;
 }
 
-function recordAlert(tx: Writer, input: AlertInput): number {
-  const id = tx.insert(alerts).values(input).returning({ id: alerts.id }).get().id;
+async function recordAlert(tx: Writer, input: AlertInput): Promise<number> {
+  const { id } = (await first(tx.insert(alerts).values(input).returning({ id: alerts.id })))!;
   let targets: { id: number }[];
   if (input.ministryId === null) {
-    targets = tx.select({ id: webhooks.id }).from(webhooks).where(isNull(webhooks.disabledAt)).all();
+    targets = await tx.select({ id: webhooks.id }).from(webhooks).where(isNull(webhooks.disabledAt));
   } else {
-    const ministry = tx.select({ slug: ministries.slug }).from(ministries).where(eq(ministries.id, input.ministryId)).get();
-    const administration = input.administrationId ? tx.select({ slug: administrations.slug }).from(administrations).where(eq(administrations.id, input.administrationId)).get() : undefined;
-    targets = tx
+    const ministry = await first(tx.select({ slug: ministries.slug }).from(ministries).where(eq(ministries.id, input.ministryId)));
+    const administration = input.administrationId ? await first(tx.select({ slug: administrations.slug }).from(administrations).where(eq(administrations.id, input.administrationId))) : undefined;
+    targets = await tx
       .select({ id: webhooks.id })
       .from(webhooks)
       .where(
@@ -126,13 +129,10 @@ function recordAlert(tx: Writer, input: AlertInput): number {
             and(eq(webhooks.scopeKind, 'administration'), eq(webhooks.scopeSlug, administration?.slug ?? '')),
           ),
         ),
-      )
-      .all();
+      );
   }
   if (targets.length > 0) {
-    tx.insert(webhookDeliveries)
-      .values(targets.map((w) => ({ webhookId: w.id, alertId: id, status: 'pending' as const, attempts: 0, nextAttemptAt: input.createdAt })))
-      .run();
+    await tx.insert(webhookDeliveries).values(targets.map((w) => ({ webhookId: w.id, alertId: id, status: 'pending' as const, attempts: 0, nextAttemptAt: input.createdAt })));
   }
   return id;
 }

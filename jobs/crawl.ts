@@ -1,5 +1,5 @@
 import { and, inArray, isNull } from 'drizzle-orm';
-import { WRITE, type Db } from '../db/client.ts';
+import { transaction, type Db } from '../db/client.ts';
 import { observations, procedures, type CrawlTrigger, type Evidence } from '../db/schema/index.ts';
 import { CHECKS, type Check } from './checks/index.ts';
 import type { CheckOutcome, Crawler } from './crawler.ts';
@@ -32,19 +32,18 @@ export async function crawl(db: Db, crawler: Crawler, options: CrawlOptions): Pr
   const checks = options.checks ?? CHECKS;
   const now = options.now ?? new Date();
   const started = Date.now();
-  const targets = db
+  const targets = await db
     .select({ id: procedures.id, startUrl: procedures.startUrl })
     .from(procedures)
-    .where(and(isNull(procedures.retiredAt), options.procedureIds ? inArray(procedures.id, options.procedureIds) : undefined))
-    .all();
-  const runId = startRun(db, { trigger: options.trigger, checks: checks.map((c) => c.name), procedureCount: targets.length, now });
+    .where(and(isNull(procedures.retiredAt), options.procedureIds ? inArray(procedures.id, options.procedureIds) : undefined));
+  const runId = await startRun(db, { trigger: options.trigger, checks: checks.map((c) => c.name), procedureCount: targets.length, now });
   const summary: CrawlSummary = { runId, procedures: targets.length, observations: 0, measured: 0, notApplicable: 0, unmeasurable: 0, failures: {}, durationMs: 0 };
   let done = 0;
   try {
     await Promise.all(
       targets.map(async (target) => {
         const outcomes = await crawler.runChecks(target.startUrl, checks, now);
-        writeObservations(db, runId, target.id, outcomes, options.now);
+        await writeObservations(db, runId, target.id, outcomes, options.now);
         for (const o of outcomes) {
           summary.observations++;
           if (o.status === 'measured') summary.measured++;
@@ -59,22 +58,22 @@ export async function crawl(db: Db, crawler: Crawler, options: CrawlOptions): Pr
       }),
     );
   } catch (err) {
-    finishRun(db, runId, 'failed', { ...summary, error: String(err) });
+    await finishRun(db, runId, 'failed', { ...summary, error: String(err) });
     throw err;
   }
   summary.durationMs = Date.now() - started;
-  finishRun(db, runId, 'completed', { ...summary });
+  await finishRun(db, runId, 'completed', { ...summary });
   return summary;
 }
 
 /** All of one procedure's observations in one transaction: a kill leaves all of them or none. */
-export function writeObservations(db: Db, runId: number | null, procedureId: number, outcomes: CheckOutcome[], at?: Date): void {
+export async function writeObservations(db: Db, runId: number | null, procedureId: number, outcomes: CheckOutcome[], at?: Date): Promise<void> {
   if (outcomes.length === 0) return;
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     // Compared with the previous measurements before these are written: a fall is an alert,
     // written in the same transaction (the outbox), so a kill loses neither or both.
-    recordRegressions(tx, procedureId, outcomes.map((o) => ({ criterion: o.criterion, status: o.status, value: o.value ?? o.label ?? null, reason: o.reason ?? null, answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null })), at ?? outcomes[0]!.observedAt);
-    tx.insert(observations)
+    await recordRegressions(tx, procedureId, outcomes.map((o) => ({ criterion: o.criterion, status: o.status, value: o.value ?? o.label ?? null, reason: o.reason ?? null, answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null })), at ?? outcomes[0]!.observedAt);
+    await tx.insert(observations)
       .values(
         outcomes.map((o) => ({
           procedureId,
@@ -88,7 +87,6 @@ export function writeObservations(db: Db, runId: number | null, procedureId: num
           answers: typeof o.evidence['answers'] === 'number' ? o.evidence['answers'] : null,
           evidence: { ...o.details, ...o.evidence, tool: `observatoire/${o.check}`, toolVersion: TOOL_VERSION } as Evidence,
         })),
-      )
-      .run();
-  }, WRITE);
+      );
+  });
 }

@@ -3,7 +3,7 @@ import { BOT_NAME, BOT_VERSION, fetchPage, fetchResource, type FetchedPage, type
 import { createDispatcher, demoHostMap } from './http/dispatcher.ts';
 import { FetchError, classifyError } from './http/errors.ts';
 import { RobotsCache } from './http/robots.ts';
-import { HostScheduler } from './http/politeness.ts';
+import { HostScheduler, type HostGate } from './http/politeness.ts';
 import { BrowserMissingError, BrowserPool, type BrowserNetworkStats, type BrowserRequest } from './browser.ts';
 import { Visit } from './checks/page.ts';
 import type { Check, CheckResult } from './checks/index.ts';
@@ -24,6 +24,8 @@ export interface CrawlerOptions {
   connectionsPerHost?: number;
   /** Use this running Chromium instead of launching one (it needs no demo host routing: the crawler fetches for it). */
   browserWsEndpoint?: string;
+  /** Politeness shared with other processes (crawl workers on PostgreSQL): every request takes its host's turn there too. */
+  hostGate?: HostGate;
 }
 
 /** Our pause between two requests to one host. */
@@ -73,8 +75,8 @@ export class Crawler {
       maxBytes: options.maxBytes,
       retries: options.retries ?? 1,
     };
-    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME);
-    this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS });
+    this.hosts = new HostScheduler({ globalConcurrency: options.globalConcurrency ?? 64, perHostDelayMs: options.perHostDelayMs ?? DEFAULT_HOST_DELAY_MS, gate: options.hostGate });
+    this.robots = new RobotsCache(this.fetchOptions, BOT_NAME, undefined, undefined, (url, read) => this.hosts.outOfQueue(url, read));
   }
 
   /**

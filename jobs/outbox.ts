@@ -111,15 +111,14 @@ export class WebhookOutbox {
   private async pass(): Promise<OutboxPass> {
     const result: OutboxPass = { delivered: 0, failed: 0, dead: 0, retried: 0 };
     const now = this.now();
-    const pending = this.db
+    const pending = await this.db
       .select({ delivery: webhookDeliveries, webhook: webhooks, alert: alerts })
       .from(webhookDeliveries)
       .innerJoin(webhooks, eq(webhooks.id, webhookDeliveries.webhookId))
       .innerJoin(alerts, eq(alerts.id, webhookDeliveries.alertId))
       .where(eq(webhookDeliveries.status, 'pending'))
       .orderBy(asc(webhookDeliveries.id))
-      .limit(this.options.batch ?? 500)
-      .all();
+      .limit(this.options.batch ?? 500);
     // A receiver gets its alerts in order: while its oldest pending delivery waits for a retry,
     // the later ones wait too. Receivers are served in parallel: one down holds no other.
     const byWebhook = new Map<number, typeof pending>();
@@ -129,7 +128,7 @@ export class WebhookOutbox {
       [...byWebhook.values()].map(async (list) => {
         for (const item of list) {
           if (item.webhook.disabledAt) {
-            this.settle(item.delivery.id, { status: 'dead', attempts: item.delivery.attempts, lastError: 'webhook supprimé' });
+            await this.settle(item.delivery.id, { status: 'dead', attempts: item.delivery.attempts, lastError: 'webhook supprimé' });
             result.dead++;
             continue;
           }
@@ -137,13 +136,13 @@ export class WebhookOutbox {
           const attempts = item.delivery.attempts + 1;
           const at = this.now();
           if (!error) {
-            this.settle(item.delivery.id, { status: 'delivered', attempts, deliveredAt: at, lastError: null });
+            await this.settle(item.delivery.id, { status: 'delivered', attempts, deliveredAt: at, lastError: null });
             result.delivered++;
           } else if (attempts >= MAX_ATTEMPTS) {
-            this.settle(item.delivery.id, { status: 'dead', attempts, lastError: error });
+            await this.settle(item.delivery.id, { status: 'dead', attempts, lastError: error });
             result.dead++;
           } else {
-            this.settle(item.delivery.id, { status: 'pending', attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + retryDelay(attempts)) });
+            await this.settle(item.delivery.id, { status: 'pending', attempts, lastError: error, nextAttemptAt: new Date(at.getTime() + retryDelay(attempts)) });
             result.failed++;
             // Later deliveries to this receiver wait for the next pass: order is kept.
             break;
@@ -154,8 +153,8 @@ export class WebhookOutbox {
     return result;
   }
 
-  private settle(id: number, set: Partial<typeof webhookDeliveries.$inferInsert>): void {
-    this.db.update(webhookDeliveries).set(set).where(eq(webhookDeliveries.id, id)).run();
+  private async settle(id: number, set: Partial<typeof webhookDeliveries.$inferInsert>): Promise<void> {
+    await this.db.update(webhookDeliveries).set(set).where(eq(webhookDeliveries.id, id));
   }
 
   /**

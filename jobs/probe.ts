@@ -1,6 +1,6 @@
 import { isNull, sql } from 'drizzle-orm';
 import PQueue from 'p-queue';
-import { WRITE, type Db } from '../db/client.ts';
+import { transaction, type Db } from '../db/client.ts';
 import { probeDaily, probes, procedures, type FailureType } from '../db/schema/index.ts';
 import { PROBE_TIMEOUT_MS, type Crawler } from './crawler.ts';
 import { FetchError, classifyError } from './http/errors.ts';
@@ -36,11 +36,11 @@ export async function probeOne(crawler: Crawler, procedureId: number, url: strin
 export async function probeRound(db: Db, crawler: Crawler, options: { now?: Date; concurrency?: number; timeoutMs?: number } = {}): Promise<ProbeRoundSummary> {
   const started = Date.now();
   const now = options.now ?? new Date();
-  const targets = db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt)).all();
+  const targets = await db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt));
   // One request per site, each to its own host: a round can go out all at once.
   const queue = new PQueue({ concurrency: options.concurrency ?? 256 });
   const samples = await Promise.all(targets.map((t) => queue.add(() => probeOne(crawler, t.id, t.startUrl, options.timeoutMs ?? PROBE_TIMEOUT_MS)) as Promise<ProbeSample>));
-  recordProbes(db, samples, now);
+  await recordProbes(db, samples, now);
   return summarize(samples, started);
 }
 
@@ -99,16 +99,23 @@ export async function probeRounds(
   moments: Date[],
   options: RoundsOptions & { onRound?: (done: number, of: number) => void },
 ): Promise<ProbeRoundSummary[]> {
-  const targets = db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt)).all();
+  const targets = await db.select({ id: procedures.id, startUrl: procedures.startUrl }).from(procedures).where(isNull(procedures.retiredAt));
   const summaries: ProbeRoundSummary[] = [];
   let done = 0;
   const started = Date.now();
   const { inFlight, perSite, timeoutMs } = options;
+  // Rounds are written one after the other, in the order they come in; a failed write stops the
+  // later ones and is the caller's error once the sampling is over.
+  let writing: Promise<void> = Promise.resolve();
   await sampler.sampleRounds(targets, moments, { inFlight, perSite, timeoutMs }, (round, samples) => {
-    recordProbes(db, samples, moments[round]!);
-    summaries[round] = summarize(samples, started);
-    options.onRound?.(++done, moments.length);
+    writing = writing.then(async () => {
+      await recordProbes(db, samples, moments[round]!);
+      summaries[round] = summarize(samples, started);
+      options.onRound?.(++done, moments.length);
+    });
+    void writing.catch(() => undefined);
   });
+  await writing;
   return summaries;
 }
 
@@ -119,15 +126,16 @@ function summarize(samples: ProbeSample[], started: number): ProbeRoundSummary {
 }
 
 /** Writes samples and adds them to their day's roll-up, in one transaction. */
-export function recordProbes(db: Db, samples: ProbeSample[], at: Date): void {
+export async function recordProbes(db: Db, samples: ProbeSample[], at: Date): Promise<void> {
   if (samples.length === 0) return;
   const day = at.toISOString().slice(0, 10);
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     // Multi-row statements, a few hundred rows each: a round of 250 sites is two statements, not 500.
     for (let i = 0; i < samples.length; i += 500) {
       const chunk = samples.slice(i, i + 500);
-      tx.insert(probes).values(chunk.map((s) => ({ ...s, at }))).run();
-      tx.insert(probeDaily)
+      await tx.insert(probes).values(chunk.map((s) => ({ ...s, at })));
+      await tx
+        .insert(probeDaily)
         .values(chunk.map((s) => ({
           procedureId: s.procedureId,
           day,
@@ -143,12 +151,16 @@ export function recordProbes(db: Db, samples: ProbeSample[], at: Date): void {
             failures: sql`${probeDaily.failures} + excluded.failures`,
             durationSumMs: sql`${probeDaily.durationSumMs} + excluded.duration_sum_ms`,
             // Counts by failure type, added key by key.
-            failuresByType: sql`(select json_group_object(key, total) from (select key, sum(value) as total from (
+            failuresByType:
+              tx.engine === 'postgres'
+                ? sql`(select coalesce(jsonb_object_agg(key, total), '{}'::jsonb) from (select key, sum(value::integer) as total from (
+              select key, value from jsonb_each_text(${probeDaily.failuresByType}) union all select key, value from jsonb_each_text(excluded.failures_by_type)
+            ) as counts group by key) as totals)`
+                : sql`(select json_group_object(key, total) from (select key, sum(value) as total from (
               select key, value from json_each(${probeDaily.failuresByType}) union all select key, value from json_each(excluded.failures_by_type)
             ) group by key))`,
           },
-        })
-        .run();
+        });
     }
-  }, WRITE);
+  });
 }

@@ -72,12 +72,11 @@ export async function pullSurveys(
 ): Promise<{ runId: number; procedures: number; measured: number; failures: Record<string, number> }> {
   const now = options.now ?? new Date();
   const quarter = quarterOf(now);
-  const targets = db
+  const targets = await db
     .select({ id: procedures.id, surveyId: procedures.surveyId })
     .from(procedures)
-    .where(and(isNull(procedures.retiredAt), isNotNull(procedures.surveyId)))
-    .all();
-  const runId = startRun(db, { trigger: options.trigger ?? 'cli', checks: ['survey'], procedureCount: targets.length, now });
+    .where(and(isNull(procedures.retiredAt), isNotNull(procedures.surveyId)));
+  const runId = await startRun(db, { trigger: options.trigger ?? 'cli', checks: ['survey'], procedureCount: targets.length, now });
   let measured = 0;
   const failures: Record<string, number> = {};
   await Promise.all(
@@ -94,9 +93,9 @@ export async function pullSurveys(
         outcomes = MAPPING.map((m) => ({ check: 'survey', criterion: m.criterion, observedAt: now, status: 'unmeasurable' as const, reason: typed.type, evidence: { url, failure: typed.type, snippet: typed.message } }));
       }
       measured += outcomes.filter((o) => o.status === 'measured').length;
-      writeObservations(db, runId, t.id, outcomes, now);
+      await writeObservations(db, runId, t.id, outcomes, now);
     }),
   );
-  finishRun(db, runId, 'completed', { procedures: targets.length, measured, failures });
+  await finishRun(db, runId, 'completed', { procedures: targets.length, measured, failures });
   return { runId, procedures: targets.length, measured, failures };
 }

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Db } from '../db/client.ts';
+import { first, transaction, type Db } from '../db/client.ts';
 import { alerts, users, webhookDeliveries, webhooks } from '../db/schema/index.ts';
 import { createUser } from '../server/auth/accounts.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
@@ -63,13 +63,13 @@ export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const port = (receiver.address() as AddressInfo).port;
-  const operator = db.select().from(users).all().find((u) => u.role === 'operator')!;
-  const hook = db.insert(webhooks).values({ scopeKind: 'ministry', scopeSlug: 'interieur', url: `http://127.0.0.1:${port}/`, secret: 'bench', createdBy: operator.id, createdAt: new Date() }).returning().get();
+  const operator = (await db.select().from(users)).find((u) => u.role === 'operator')!;
+  const hook = (await first(db.insert(webhooks).values({ scopeKind: 'ministry', scopeSlug: 'interieur', url: `http://127.0.0.1:${port}/`, secret: 'bench', createdBy: operator.id, createdAt: new Date() }).returning()))!;
   const now = new Date();
-  db.transaction((tx) => {
+  await transaction(db, async (tx) => {
     for (let i = 0; i < 1000; i++) {
-      const alert = tx.insert(alerts).values({ kind: 'edition_published', payload: { title: `Alerte ${i}`, summary: 'bench', url: '/' }, createdAt: now }).returning({ id: alerts.id }).get();
-      tx.insert(webhookDeliveries).values({ webhookId: hook.id, alertId: alert.id, status: 'pending', nextAttemptAt: now }).run();
+      const alert = (await first(tx.insert(alerts).values({ kind: 'edition_published', payload: { title: `Alerte ${i}`, summary: 'bench', url: '/' }, createdAt: now }).returning({ id: alerts.id })))!;
+      await tx.insert(webhookDeliveries).values({ webhookId: hook.id, alertId: alert.id, status: 'pending', nextAttemptAt: now });
     }
   });
   // The outbox's clock jumps to the next retry when a pass has only put deliveries off, so the
@@ -77,7 +77,7 @@ export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
   let skipped = 0;
   const outbox = new WebhookOutbox(db, { publicUrl: 'http://127.0.0.1', allowPrivate: true, clock: () => new Date(Date.now() + skipped) });
   const total = { delivered: 0, failed: 0, dead: 0, retried: 0 };
-  const pending = () => db.$client.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
+  const pending = () => db.sqlite!.prepare("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'").pluck().get() as number;
   const t0 = performance.now();
   while (pending() > 0 && performance.now() - t0 < 120_000) {
     const pass = await outbox.kick();

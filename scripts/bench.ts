@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openMigratedDatabase } from '../db/client.ts';
+import { closeDatabase, openMigratedDatabase } from '../db/client.ts';
 import { readCatalogueFile, DEMO_CATALOGUE } from '../server/catalogue/file.ts';
 import { importCatalogue } from '../server/catalogue/import.ts';
 import { Universe } from '../server/universe/server.ts';
@@ -26,8 +26,8 @@ import { Agent, request } from 'undici';
 import { benchSpaces, createBenchAccounts } from './bench-spaces.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'observatoire-bench-'));
-const db = openMigratedDatabase(join(dir, 'bench.sqlite'));
-importCatalogue(db, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
+const db = await openMigratedDatabase(join(dir, 'bench.sqlite'));
+await importCatalogue(db, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
 // The universe as the demo runs it: real response times, random outages on flaky sites, hostile sites.
 const universe = await Universe.start();
 const newCrawler = () => new Crawler({ contactUrl: 'http://127.0.0.1:3000/methodologie#robot', demoPort: universe.port });
@@ -88,7 +88,7 @@ async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
 }
 await universe.close();
 const current = quarterOf(new Date());
-const declared = declareDemoUsage(db, current);
+const declared = await declareDemoUsage(db, current);
 
 // --- Closing a quarter measured in full (crawl, probes, survey, declarations for all 250) whose
 // probes were taken every 5 minutes: about 6.5 million rows. ---
@@ -97,23 +97,23 @@ const declared = declareDemoUsage(db, current);
   const every = 5 * 60_000;
   const samples = Math.floor((current.end.getTime() - start) / every);
   const t0 = performance.now();
-  db.$client.exec('BEGIN');
-  db.$client
+  db.sqlite!.exec('BEGIN');
+  db.sqlite!
     .prepare(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
        INSERT INTO probes (procedure_id, at, ok, http_status, duration_ms, failure)
        SELECT p.id, ? + n.i * ?, (abs(random()) % 1000) >= 3, 200, 80 + abs(random()) % 400, NULL FROM procedures p, n`,
     )
     .run(samples - 1, start, every);
-  db.$client.exec(`DELETE FROM probe_daily WHERE day >= '${current.start.toISOString().slice(0, 10)}' AND day < '${current.end.toISOString().slice(0, 10)}'`);
-  db.$client.exec(
+  db.sqlite!.exec(`DELETE FROM probe_daily WHERE day >= '${current.start.toISOString().slice(0, 10)}' AND day < '${current.end.toISOString().slice(0, 10)}'`);
+  db.sqlite!.exec(
     `INSERT INTO probe_daily (procedure_id, day, samples, failures, duration_sum_ms, failures_by_type)
      SELECT procedure_id, date(at / 1000, 'unixepoch'), count(*), sum(1 - ok), sum(CASE WHEN ok THEN duration_ms ELSE 0 END), '{}'
        FROM probes WHERE at >= ${start} AND at < ${current.end.getTime()} GROUP BY 1, 2`,
   );
-  db.$client.exec('COMMIT');
-  const generated = db.$client.prepare('SELECT count(*) FROM probes WHERE at >= ? AND at < ?').pluck().get(start, current.end.getTime()) as number;
-  const observed = db.$client.prepare('SELECT count(DISTINCT procedure_id) FROM observations').pluck().get() as number;
+  db.sqlite!.exec('COMMIT');
+  const generated = db.sqlite!.prepare('SELECT count(*) FROM probes WHERE at >= ? AND at < ?').pluck().get(start, current.end.getTime()) as number;
+  const observed = db.sqlite!.prepare('SELECT count(DISTINCT procedure_id) FROM observations').pluck().get() as number;
   rows.push([`probes generated for ${current.slug} (every 5 min, 250 procedures, with daily roll-up)`, `${(generated / 1e6).toFixed(2)} M rows`, seconds(performance.now() - t0)]);
   // Closed as of the quarter's last day: the teams' declarations (day 80) are in force.
   const closeAt = new Date(current.end.getTime() - 3600_000);
@@ -123,9 +123,9 @@ const declared = declareDemoUsage(db, current);
     seconds(closeMs),
     `${summary.procedures} procedures in the edition; target ≤ 5 s`,
   ]);
-  publishEdition(db, current.slug, closeAt);
+  await publishEdition(db, current.slug, closeAt);
 }
-db.$client.close();
+await closeDatabase(db);
 
 // --- The demo history of a first start, against the same history measured one quarter at a time.
 // The shipped build's database is kept: the API, the exports and the spaces are measured on it
@@ -133,10 +133,10 @@ db.$client.close();
 const historyDb = join(dir, 'history.sqlite');
 {
   const history = async (schedule: 'pipelined' | 'sequential', file: string) => {
-    const hdb = openMigratedDatabase(file);
-    importCatalogue(hdb, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
+    const hdb = await openMigratedDatabase(file);
+    await importCatalogue(hdb, (await readCatalogueFile(DEMO_CATALOGUE)).rows);
     const [, ms] = await timed(() => buildDemoHistory(hdb, { contactUrl: 'http://127.0.0.1:3000/methodologie#robot', schedule }));
-    hdb.$client.close();
+    await closeDatabase(hdb);
     return ms;
   };
   const shipped = await history('pipelined', historyDb);
@@ -150,10 +150,10 @@ const historyDb = join(dir, 'history.sqlite');
   ]);
   // What the probes measured against what the universe's sites were told to take: the demo's
   // response times are only as true as this (a busy machine makes every site look slower).
-  const hdb = openMigratedDatabase(historyDb);
+  const hdb = await openMigratedDatabase(historyDb);
   for (const quarter of demoQuarters(new Date())) {
     const profiles = new Map(universeProfiles(quarter.slug).map((p) => [p.procedureId, p]));
-    const measured = hdb.$client
+    const measured = hdb.sqlite!
       .prepare("SELECT procedure_id id, avg(duration_ms) mean, sum(failure = 'timeout') timeouts, count(*) n FROM probes WHERE at >= ? AND at < ? GROUP BY procedure_id")
       .all(quarter.start.getTime(), quarter.end.getTime()) as { id: number; mean: number | null; timeouts: number; n: number }[];
     const calm = measured.filter((m) => profiles.get(m.id) && !profiles.get(m.id)!.hostile);
@@ -166,15 +166,15 @@ const historyDb = join(dir, 'history.sqlite');
       `${timeouts} timeouts of ${probes} probes to sites without a hostile profile (${((100 * timeouts) / Math.max(1, probes)).toFixed(1)} %)`,
     ]);
   }
-  hdb.$client.close();
+  await closeDatabase(hdb);
 }
 
 // --- The API, as shipped: rate limit on (600 a minute a client), the load client exempt. ---
-const hdb = openMigratedDatabase(historyDb);
+const hdb = await openMigratedDatabase(historyDb);
 await createBenchAccounts(hdb);
-const slugs = (hdb.$client.prepare("SELECT slug FROM editions WHERE status = 'published' ORDER BY slug").pluck().all() as string[]);
-const ministrySlugs = hdb.$client.prepare('SELECT slug FROM ministries ORDER BY slug').pluck().all() as string[];
-const procedureIds = hdb.$client.prepare('SELECT id FROM procedures ORDER BY id').pluck().all() as number[];
+const slugs = (hdb.sqlite!.prepare("SELECT slug FROM editions WHERE status = 'published' ORDER BY slug").pluck().all() as string[]);
+const ministrySlugs = hdb.sqlite!.prepare('SELECT slug FROM ministries ORDER BY slug').pluck().all() as string[];
+const procedureIds = hdb.sqlite!.prepare('SELECT id FROM procedures ORDER BY id').pluck().all() as number[];
 const server = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'serve', '--port', '0'], {
   env: { ...process.env, OBSERVATOIRE_DB: historyDb, OBSERVATOIRE_DEMO: 'off', OBSERVATOIRE_SCHEDULE: 'off', OBSERVATOIRE_RATE_LIMIT_EXEMPT: '127.0.0.1', LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -244,7 +244,7 @@ const base = await new Promise<string>((resolve, reject) => {
 rows.push(...(await benchSpaces(hdb, base)));
 rows.push(...(await benchDashboard(base)));
 server.kill('SIGTERM');
-hdb.$client.close();
+await closeDatabase(hdb);
 
 rows.push(['peak memory of this process (RSS; Chromium is separate)', `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, '']);
 

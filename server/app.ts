@@ -24,8 +24,11 @@ import sessionRoutes from './routes/api/session.ts';
 import teamRoutes from './routes/api/team.ts';
 import adminRoutes from './routes/api/admin.ts';
 import feedsRoutes from './routes/api/feeds.ts';
-import type { RecheckQueue } from '../jobs/rechecks.ts';
-import type { WebhookOutbox } from '../jobs/outbox.ts';
+
+/** Work done elsewhere that a request can wake: RecheckQueue and WebhookOutbox in process, or a job for the workers. */
+export interface Wakeable {
+  kick(): Promise<unknown>;
+}
 import type { DemoBuildState } from './demo.ts';
 import siteRoutes, { type SiteInfo } from './routes/site.ts';
 import { pageHead, withHead } from './page-head.ts';
@@ -50,9 +53,10 @@ declare module 'fastify' {
     db: Db;
     appInfo: AppInfo;
     authOptions: AuthSettings;
-    /** The re-check worker; absent, re-checks wait in the queue for a server that has one. */
-    rechecks: RecheckQueue | null;
-    outbox: WebhookOutbox | null;
+    /** Wakes the re-check worker (this process's, or on PostgreSQL the crawl workers'); absent, re-checks wait for a server that has one. */
+    rechecks: Wakeable | null;
+    /** Wakes the webhook outbox (same). */
+    outbox: Wakeable | null;
     site: SiteInfo;
   }
 }
@@ -67,8 +71,8 @@ export interface AppOptions {
   /** Clients exempt from that limit (OBSERVATOIRE_RATE_LIMIT_EXEMPT); never from login's. */
   rateLimitExempt?: (address: string) => boolean;
   auth?: Partial<AuthSettings>;
-  rechecks?: RecheckQueue;
-  outbox?: WebhookOutbox;
+  rechecks?: Wakeable;
+  outbox?: Wakeable;
   /** Publisher and contact, for the legal pages; a demo default otherwise. */
   site?: Partial<SiteInfo>;
 }
@@ -176,14 +180,14 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   }
 
   let indexHtml: string | undefined;
-  fastify.setNotFoundHandler((request, reply) => {
+  fastify.setNotFoundHandler(async (request, reply) => {
     // A page path has no file extension; a missing asset (an old hashed name) is a 404, not the app.
     const path = request.url.split('?')[0]!;
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsPage && hasDashboard) {
       // The dashboard routes in the browser: any page path gets the app, which shows its own 404;
       // a known page gets its own title, description and Open Graph tags.
-      const head = pageHead(fastify.db, path);
+      const head = await pageHead(fastify.db, path);
       if (!head) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       indexHtml ??= readFileSync(join(webRoot, 'index.html'), 'utf8');
       const url = `${fastify.authOptions.publicUrl.replace(/\/+$/, '')}${path}`;

@@ -5,9 +5,9 @@ import type { Config } from './config.ts';
 import { isDemoCatalogue } from './services/catalogue.ts';
 
 /** Demo mode: on by configuration, or (auto) when the catalogue is the demo one. */
-export function demoMode(config: Config, db?: Db): boolean {
+export async function demoMode(config: Config, db?: Db): Promise<boolean> {
   if (config.OBSERVATOIRE_DEMO !== 'auto') return config.OBSERVATOIRE_DEMO === 'on';
-  return db ? isDemoCatalogue(db) : false;
+  return db ? await isDemoCatalogue(db) : false;
 }
 
 export function contactUrl(config: Config): string {

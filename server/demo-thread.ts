@@ -5,8 +5,11 @@ import type { DemoProgress } from './demo.ts';
 
 interface QuarterJob {
   demoQuarterThread: true;
-  /** The SQLite file: the thread writes through a connection of its own (WAL, busy timeout). */
-  file: string;
+  /**
+   * The SQLite file (the thread writes through a connection of its own: WAL, busy timeout), or
+   * the PostgreSQL URL, password included (a pool of its own).
+   */
+  location: string;
   contactUrl: string;
   quarter: string;
   withBrowser: boolean;
@@ -50,16 +53,16 @@ if (!isMainThread && parentPort && (workerData as Partial<QuarterJob> | undefine
 async function runQuarter(job: QuarterJob): Promise<void> {
   const post = (m: Message) => parentPort!.postMessage(m);
   post({ ready: true });
-  const { openDatabase } = await import('../db/client.ts');
+  const { closeDatabase, openDatabase } = await import('../db/client.ts');
   const { crawlDemoQuarter } = await import('./demo.ts');
   const { parseQuarter } = await import('../methodology/quarters.ts');
-  const db = openDatabase(job.file);
+  const db = openDatabase(job.location);
   try {
     await crawlDemoQuarter(db, job.contactUrl, parseQuarter(job.quarter)!, job.withBrowser, (step, done, of) => post({ progress: { step, done, of } }));
     post({ done: true });
   } catch (err) {
     post({ error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }

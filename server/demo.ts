@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import PQueue from 'p-queue';
-import { WRITE, type Db } from '../db/client.ts';
+import { first, transaction, type Db } from '../db/client.ts';
 import { declarations, editions, ministries, procedures, users } from '../db/schema/index.ts';
 import { createUser } from './auth/accounts.ts';
 import { previousQuarter, quarterOf, type Quarter } from '../methodology/quarters.ts';
@@ -73,11 +73,13 @@ export interface DemoStatus {
 }
 
 /** Which of the demo's quarters are published, in draft, or not there yet. */
-export function demoStatus(db: Db, now = new Date(), count = DEMO_QUARTERS): DemoStatus {
-  const quarters = demoQuarters(now, count).map((q) => {
-    const edition = db.select({ status: editions.status }).from(editions).where(eq(editions.slug, q.slug)).get();
-    return { slug: q.slug, status: edition ? (edition.status === 'published' ? ('published' as const) : ('draft' as const)) : ('missing' as const) };
-  });
+export async function demoStatus(db: Db, now = new Date(), count = DEMO_QUARTERS): Promise<DemoStatus> {
+  const quarters = await Promise.all(
+    demoQuarters(now, count).map(async (q) => {
+      const edition = await first(db.select({ status: editions.status }).from(editions).where(eq(editions.slug, q.slug)));
+      return { slug: q.slug, status: edition ? (edition.status === 'published' ? ('published' as const) : ('draft' as const)) : ('missing' as const) };
+    }),
+  );
   const published = quarters.filter((q) => q.status === 'published').length;
   return { quarters, published, total: quarters.length, complete: published === quarters.length };
 }
@@ -97,6 +99,11 @@ export async function buildDemoHistory(
     onProgress?: (p: DemoProgress) => void;
     /** `sequential`: one quarter's crawl, then its probes, then the next quarter's (the bench's baseline). */
     schedule?: 'pipelined' | 'sequential';
+    /**
+     * The location the database was opened with, password included: on PostgreSQL the crawl
+     * threads connect by it (`db.location` hides the password). Without it they crawl in-process.
+     */
+    location?: string;
   },
 ): Promise<{ published: string[] }> {
   const now = options.now ?? new Date();
@@ -114,15 +121,15 @@ export async function buildDemoHistory(
   const measuring = new Map<string, Promise<unknown>>();
   const crawls = new PQueue({ concurrency: 1 });
   const probing = options.schedule === 'sequential' ? crawls : new PQueue({ concurrency: 1 });
-  const file = db.$client.memory ? null : db.$client.name;
+  const location = db.engine === 'postgres' ? (options.location ?? null) : db.sqlite!.memory ? null : db.sqlite!.name;
   for (const [i, quarter] of quarters.entries()) {
-    if (db.select({ id: editions.id }).from(editions).where(eq(editions.slug, quarter.slug)).get()) continue;
+    if (await first(db.select({ id: editions.id }).from(editions).where(eq(editions.slug, quarter.slug)))) continue;
     const withBrowser = i >= quarters.length - BROWSER_QUARTERS;
     const progress = progressOf(quarter, i);
-    // The crawl in a thread of its own when the database is a file the thread can open too.
+    // The crawl in a thread of its own when the database is a file (or a PostgreSQL URL) the thread can open too.
     const crawled = crawls.add(() =>
-      file
-        ? measureInThread({ file, contactUrl: options.contactUrl, quarter: quarter.slug, withBrowser }, progress)
+      location
+        ? measureInThread({ location, contactUrl: options.contactUrl, quarter: quarter.slug, withBrowser }, progress)
         : crawlDemoQuarter(db, options.contactUrl, quarter, withBrowser, progress),
     );
     const probed = probing.add(() => probeDemoQuarter(db, options.contactUrl, quarter, progress));
@@ -133,7 +140,7 @@ export async function buildDemoHistory(
   try {
     for (const [i, quarter] of quarters.entries()) {
       const progress = progressOf(quarter, i);
-      const edition = db.select().from(editions).where(eq(editions.slug, quarter.slug)).get();
+      const edition = await first(db.select().from(editions).where(eq(editions.slug, quarter.slug)));
       if (edition?.status === 'published') {
         progress('skipped');
         continue;
@@ -146,10 +153,10 @@ export async function buildDemoHistory(
         progress('measured');
         failPoint('measured', quarter.slug);
       }
-      declareDemoUsage(db, quarter);
-      closeEdition(db, quarter.slug, { now: atDay(quarter, 92) });
+      await declareDemoUsage(db, quarter);
+      await closeEdition(db, quarter.slug, { now: atDay(quarter, 92) });
       failPoint('closed', quarter.slug);
-      publishEdition(db, quarter.slug, atDay(quarter, 95));
+      await publishEdition(db, quarter.slug, atDay(quarter, 95));
       published.push(quarter.slug);
       progress('published');
     }
@@ -164,16 +171,16 @@ export async function buildDemoHistory(
  * measure, declared near the quarter's end for the procedures whose team keeps the figure (about
  * six in ten). Written once: a quarter closed again after an interruption finds them there.
  */
-export function declareDemoUsage(db: Db, quarter: Quarter): number {
+export async function declareDemoUsage(db: Db, quarter: Quarter): Promise<number> {
   const at = atDay(quarter, 80);
-  const known = new Set(db.select({ id: procedures.id }).from(procedures).all().map((r) => r.id));
+  const known = new Set((await db.select({ id: procedures.id }).from(procedures)).map((r) => r.id));
   const declared = universeProfiles(quarter.slug).filter((p) => p.usageDeclared !== null && known.has(p.procedureId));
-  return db.transaction((tx) => {
-    if (tx.select({ id: declarations.id }).from(declarations).where(and(eq(declarations.criterion, 'usage'), eq(declarations.declaredAt, at))).get()) return 0;
+  return transaction(db, async (tx) => {
+    if (await first(tx.select({ id: declarations.id }).from(declarations).where(and(eq(declarations.criterion, 'usage'), eq(declarations.declaredAt, at))))) return 0;
     for (const p of declared) {
       const current = and(eq(declarations.procedureId, p.procedureId), eq(declarations.criterion, 'usage'), isNull(declarations.supersededAt));
-      tx.update(declarations).set({ supersededAt: at }).where(current).run();
-      tx.insert(declarations)
+      await tx.update(declarations).set({ supersededAt: at }).where(current);
+      await tx.insert(declarations)
         .values({
           procedureId: p.procedureId,
           criterion: 'usage',
@@ -182,11 +189,10 @@ export function declareDemoUsage(db: Db, quarter: Quarter): number {
           declaredBy: `Équipe ${p.administration} (démonstration)`,
           userId: null,
           declaredAt: at,
-        })
-        .run();
+        });
     }
     return declared.length;
-  }, WRITE);
+  });
 }
 
 /**
@@ -247,17 +253,30 @@ export interface DemoBuildState {
   error?: string;
 }
 
+export interface DemoHistoryBuildOptions {
+  contactUrl: string;
+  now?: Date;
+  onProgress?: (p: DemoProgress) => void;
+  /** The location the database was opened with (see buildDemoHistory's). */
+  location?: string;
+}
+
 /** The demo history built in the background while the server already answers. */
 export class DemoHistoryBuild {
   readonly state: DemoBuildState;
   private running?: Promise<void>;
 
-  constructor(
+  private constructor(
     private readonly db: Db,
-    private readonly options: { contactUrl: string; now?: Date; onProgress?: (p: DemoProgress) => void },
+    private readonly options: DemoHistoryBuildOptions,
+    status: DemoStatus,
   ) {
-    const status = demoStatus(db, options.now);
     this.state = { state: status.complete ? 'done' : 'building', published: status.published, total: status.total, current: null, browser: browserAvailable() };
+  }
+
+  /** Where the history stands, read from the database, ready to `start`. */
+  static async open(db: Db, options: DemoHistoryBuildOptions): Promise<DemoHistoryBuild> {
+    return new DemoHistoryBuild(db, options, await demoStatus(db, options.now));
   }
 
   start(): Promise<void> {
@@ -267,13 +286,14 @@ export class DemoHistoryBuild {
         await buildDemoHistory(this.db, {
           contactUrl: this.options.contactUrl,
           now: this.options.now,
+          location: this.options.location,
           onProgress: (p) => {
             this.state.current = p.step === 'published' || p.step === 'skipped' ? null : { quarter: p.quarter, step: p.step, done: p.done, of: p.of };
-            if (p.step === 'published') this.state.published = demoStatus(this.db, this.options.now).published;
+            if (p.step === 'published') this.state.published++; // one more of the quarters the status counted unpublished
             this.options.onProgress?.(p);
           },
         });
-        this.state.published = demoStatus(this.db, this.options.now).published;
+        this.state.published = (await demoStatus(this.db, this.options.now)).published;
         this.state.state = 'done';
       } catch (err) {
         this.state.state = 'failed';
@@ -305,9 +325,9 @@ export const DEMO_ACCOUNTS = [
 
 /** Creates the demo accounts on a database without any account; true when it did. */
 export async function ensureDemoAccounts(db: Db): Promise<boolean> {
-  if (db.select({ id: users.id }).from(users).limit(1).get()) return false;
+  if (await first(db.select({ id: users.id }).from(users).limit(1))) return false;
   // A team account for a ministry the catalogue does not hold (a reduced catalogue) is left out.
-  const known = new Set(db.select({ slug: ministries.slug }).from(ministries).all().map((m) => m.slug));
+  const known = new Set((await db.select({ slug: ministries.slug }).from(ministries)).map((m) => m.slug));
   for (const a of DEMO_ACCOUNTS) {
     if ((a.scope.ministries ?? []).every((m) => known.has(m))) await createUser(db, a);
   }

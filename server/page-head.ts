@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import { first, type Db } from '../db/client.ts';
 import { administrations, ministries } from '../db/schema/index.ts';
 import { getProcedure } from './services/catalogue.ts';
 
@@ -28,20 +28,20 @@ const STATIC: Record<string, PageHead> = {
 };
 
 /** The title and description of a page path, or null for a path that is no page (the app says 404) or a private one. */
-export function pageHead(db: Db, path: string): PageHead | null {
+export async function pageHead(db: Db, path: string): Promise<PageHead | null> {
   const clean = path.replace(/\/+$/, '') || '/';
   const known = STATIC[clean];
   if (known) return { title: clean === '/' ? SITE_NAME : `${known.title} — ${SITE_NAME}`, description: known.description };
   const procedure = /^\/demarches\/([1-9]\d{0,8})$/.exec(clean);
   if (procedure) {
-    const p = getProcedure(db, Number(procedure[1]));
+    const p = await getProcedure(db, Number(procedure[1]));
     if (!p) return null;
     return { title: `${p.title} — Fiche démarche — ${SITE_NAME}`, description: `${p.title} (${p.administration.name}) : ses résultats sur chaque critère de l’observatoire, leur évolution et les preuves.` };
   }
   const group = /^\/syntheses\/(ministere|administration)\/([a-z0-9-]{1,80})$/.exec(clean);
   if (group) {
     const table = group[1] === 'ministere' ? ministries : administrations;
-    const found = db.select({ name: table.name }).from(table).where(eq(table.slug, group[2]!)).get();
+    const found = await first(db.select({ name: table.name }).from(table).where(eq(table.slug, group[2]!)));
     if (!found) return null;
     return { title: `${found.name} — Synthèse — ${SITE_NAME}`, description: `Les démarches en ligne de ${found.name} dans l’observatoire : la part qui atteint l’objectif, critère par critère, et son évolution.` };
   }

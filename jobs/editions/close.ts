@@ -1,5 +1,5 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, gt } from 'drizzle-orm';
-import { WRITE, type Db } from '../../db/client.ts';
+import { first, transaction, type Db } from '../../db/client.ts';
 import { editions, editionScores, observations, procedures, type Change, type declarations } from '../../db/schema/index.ts';
 import {
   currentMethodology,
@@ -47,37 +47,36 @@ export type Declaration = typeof declarations.$inferSelect;
  * criterion from the quarter's observations, probes, survey figures and declarations, with its
  * level, goal flag, source, evidence link and change since the previous edition.
  */
-export function closeEdition(db: Db, slug: string, options: { now?: Date; methodology?: Methodology; allowEmpty?: boolean } = {}): CloseSummary {
+export async function closeEdition(db: Db, slug: string, options: { now?: Date; methodology?: Methodology; allowEmpty?: boolean } = {}): Promise<CloseSummary> {
   const now = options.now ?? new Date();
   const methodology = options.methodology ?? currentMethodology;
   const quarter = parseQuarter(slug);
   if (!quarter) throw new DomainError('edition.not_a_quarter', `"${slug}" is not a quarter (expected YYYY-Tn, e.g. 2026-T3)`, { slug });
   if (quarter.start > now) throw new DomainError('edition.not_started', `${slug} has not started yet`, { slug });
-  const existing = db.select().from(editions).where(eq(editions.slug, slug)).get();
+  const existing = await first(db.select().from(editions).where(eq(editions.slug, slug)));
   if (existing?.status === 'published') throw new DomainError('edition.published', `${slug} is published: a published edition never changes`, { slug });
 
-  const members = db
-    .select({ id: procedures.id })
-    .from(procedures)
-    .where(or(isNull(procedures.retiredAt), gt(procedures.retiredAt, quarter.start)))
-    .all()
-    .map((p) => p.id);
+  const members = (
+    await db
+      .select({ id: procedures.id })
+      .from(procedures)
+      .where(or(isNull(procedures.retiredAt), gt(procedures.retiredAt, quarter.start)))
+  ).map((p) => p.id);
 
   // Latest observation per procedure × criterion in the quarter, preferring a successful one.
   const latest = new Map<string, Observation>();
-  const rows = db
+  const rows = await db
     .select()
     .from(observations)
     .where(and(gte(observations.observedAt, quarter.start), lt(observations.observedAt, quarter.end), inArray(observations.criterion, observedCriteria(methodology.criteria))))
-    .orderBy(desc(observations.observedAt), desc(observations.id))
-    .all();
+    .orderBy(desc(observations.observedAt), desc(observations.id));
   for (const o of rows) {
     const key = `${o.procedureId}:${o.criterion}`;
     const kept = latest.get(key);
     if (!kept || (kept.status === 'unmeasurable' && o.status !== 'unmeasurable')) latest.set(key, o);
   }
 
-  const probes = probeRollup(db, isoDay(quarter.start), isoDay(quarter.end));
+  const probes = await probeRollup(db, isoDay(quarter.start), isoDay(quarter.end));
   // A quarter nothing was measured in is a typing mistake ("2011-T1") more often than a choice:
   // once published it could never be removed. Closed empty only when asked for (--empty).
   if (rows.length === 0 && probes.size === 0 && !options.allowEmpty) {
@@ -85,12 +84,12 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   }
 
   // The declaration in force at the end of the quarter.
-  const declared = declarationsInForce(db, undefined, quarter.end);
+  const declared = await declarationsInForce(db, undefined, quarter.end);
 
-  const previous = previousPublishedEdition(db, quarter.start);
+  const previous = await previousPublishedEdition(db, quarter.start);
   const previousScores = new Map(
     previous
-      ? db.select().from(editionScores).where(eq(editionScores.editionId, previous.id)).all().map((s) => [`${s.procedureId}:${s.criterion}`, { state: s.status, level: s.level, goal: s.goal }])
+      ? (await db.select().from(editionScores).where(eq(editionScores.editionId, previous.id))).map((s) => [`${s.procedureId}:${s.criterion}`, { state: s.status, level: s.level, goal: s.goal }])
       : [],
   );
 
@@ -117,18 +116,18 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
   const changes: Record<string, number> = {};
   for (const s of scores) if (s.change) changes[s.change] = (changes[s.change] ?? 0) + 1;
 
-  const editionId = db.transaction((tx) => {
+  const editionId = await transaction(db, async (tx) => {
     const values = { slug, periodStart: quarter.start, periodEnd: quarter.end, methodologyVersion: methodology.version, status: 'draft' as const, closedAt: now, coverage };
     let id: number;
     if (existing) {
-      tx.update(editions).set(values).where(eq(editions.id, existing.id)).run();
+      await tx.update(editions).set(values).where(eq(editions.id, existing.id));
       id = existing.id;
     } else {
-      id = tx.insert(editions).values(values).returning({ id: editions.id }).get().id;
+      id = (await first(tx.insert(editions).values(values).returning({ id: editions.id })))!.id;
     }
-    tx.delete(editionScores).where(eq(editionScores.editionId, id)).run();
+    await tx.delete(editionScores).where(eq(editionScores.editionId, id));
     for (let i = 0; i < scores.length; i += 500) {
-      tx.insert(editionScores)
+      await tx.insert(editionScores)
         .values(
           scores.slice(i, i + 500).map((s) => ({
             editionId: id,
@@ -145,22 +144,21 @@ export function closeEdition(db: Db, slug: string, options: { now?: Date; method
             declarationId: s.declarationId,
             change: s.change,
           })),
-        )
-        .run();
+        );
     }
     return id;
-  }, WRITE);
+  });
   return { editionId, slug, procedures: members.length, coverage, changes };
 }
 
 /** Freezes a draft: from now on the database refuses any change to it (see migration 0002). */
-export function publishEdition(db: Db, slug: string, now = new Date()): { editionId: number } {
-  return db.transaction((tx) => {
-    const edition = tx.select().from(editions).where(eq(editions.slug, slug)).get();
+export async function publishEdition(db: Db, slug: string, now = new Date()): Promise<{ editionId: number }> {
+  return transaction(db, async (tx) => {
+    const edition = await first(tx.select().from(editions).where(eq(editions.slug, slug)));
     if (!edition) throw new DomainError('edition.no_draft', `no draft edition ${slug}: close it first (observatoire edition close ${slug})`, { slug });
     if (edition.status === 'published') throw new DomainError('edition.published', `${slug} is already published: a published edition never changes`, { slug });
-    tx.update(editions).set({ status: 'published', publishedAt: now }).where(eq(editions.id, edition.id)).run();
-    recordEditionPublished(tx, edition, now);
+    await tx.update(editions).set({ status: 'published', publishedAt: now }).where(eq(editions.id, edition.id));
+    await recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };
-  }, WRITE);
+  });
 }

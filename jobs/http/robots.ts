@@ -20,6 +20,8 @@ export class RobotsCache {
     /** RFC 9309 lets a crawler keep robots.txt up to 24 hours; a failure is retried sooner. */
     private readonly ttlMs = { ok: 24 * 3600_000, failed: 3600_000 },
     private readonly clock: () => number = Date.now,
+    /** How a robots.txt read takes its turn with the host (the crawler's shared gate); at once by default. */
+    private readonly turn: <T>(url: string, read: () => Promise<T>) => Promise<T> = (_url, read) => read(),
   ) {}
 
   /** `at`: the moment of the request, for a caller whose time is not the clock's (the demo's simulated probes). */
@@ -61,7 +63,7 @@ export class RobotsCache {
   private async load(origin: string): Promise<Robots | FetchError> {
     const robotsUrl = `${origin}/robots.txt`;
     try {
-      const page = await fetchPage(robotsUrl, { ...this.fetchOptions, maxBytes: 512 * 1024 });
+      const page = await this.turn(robotsUrl, () => fetchPage(robotsUrl, { ...this.fetchOptions, maxBytes: 512 * 1024 }));
       if (page.status >= 500) {
         return new FetchError('http', `robots.txt answered ${page.status}: crawling disallowed (RFC 9309)`, { url: robotsUrl, status: page.status });
       }

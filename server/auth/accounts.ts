@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { WRITE, type Db } from '../../db/client.ts';
+import { first, transaction, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, sessions, users, type Role, type Scope } from '../../db/schema/index.ts';
 import { DECOY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { DomainError } from '../../contracts/errors.ts';
@@ -52,12 +52,12 @@ export interface NewUser {
 }
 
 /** Checks that every scope slug names a ministry or administration; a team member needs one. */
-export function checkScope(db: Db, role: Role, scope: Partial<Scope> = {}): Scope {
+export async function checkScope(db: Db, role: Role, scope: Partial<Scope> = {}): Promise<Scope> {
   const result: Scope = { ministries: [...new Set(scope.ministries ?? [])], administrations: [...new Set(scope.administrations ?? [])] };
-  const known = (table: typeof ministries | typeof administrations, slugs: string[]) =>
-    new Set(slugs.length ? db.select({ slug: table.slug }).from(table).where(inArray(table.slug, slugs)).all().map((r) => r.slug) : []);
-  const ministriesFound = known(ministries, result.ministries);
-  const administrationsFound = known(administrations, result.administrations);
+  const known = async (table: typeof ministries | typeof administrations, slugs: string[]) =>
+    new Set(slugs.length ? (await db.select({ slug: table.slug }).from(table).where(inArray(table.slug, slugs))).map((r) => r.slug) : []);
+  const ministriesFound = await known(ministries, result.ministries);
+  const administrationsFound = await known(administrations, result.administrations);
   const unknownMinistries = result.ministries.filter((s) => !ministriesFound.has(s));
   const unknownAdministrations = result.administrations.filter((s) => !administrationsFound.has(s));
   if (unknownMinistries.length + unknownAdministrations.length) {
@@ -76,10 +76,10 @@ export async function createUser(db: Db, input: NewUser, now = new Date()): Prom
   if (!name) throw new DomainError('account.name_required', 'A name is required.');
   const problem = passwordProblem(input.password, email);
   if (problem) throw problem;
-  const scope = checkScope(db, input.role, input.scope);
-  if (db.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) throw new DomainError('account.exists', `An account exists for ${email} already.`, { email });
+  const scope = await checkScope(db, input.role, input.scope);
+  if (await first(db.select({ id: users.id }).from(users).where(eq(users.email, email)))) throw new DomainError('account.exists', `An account exists for ${email} already.`, { email });
   const passwordHash = await hashPassword(input.password);
-  return db.insert(users).values({ email, name, role: input.role, scope, passwordHash, createdAt: now, passwordChangedAt: now }).returning().get();
+  return (await first(db.insert(users).values({ email, name, role: input.role, scope, passwordHash, createdAt: now, passwordChangedAt: now }).returning()))!;
 }
 
 export type LoginOutcome = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' | 'disabled'; lockedUntil?: Date };
@@ -89,75 +89,81 @@ export type LoginOutcome = { ok: true; user: User } | { ok: false; reason: 'inva
  * even the right password is refused. An unknown e-mail costs the same time as a known one.
  */
 export async function authenticate(db: Db, email: string, password: string, now = new Date()): Promise<LoginOutcome> {
-  const user = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+  const user = await first(db.select().from(users).where(eq(users.email, email.trim().toLowerCase())));
   if (!user) {
     await verifyPassword(password, DECOY_HASH);
     return { ok: false, reason: 'invalid' };
   }
   // The attempt is counted before the password is hashed, in one statement: guesses sent in
   // parallel each take a numbered place, and the ones past the tenth are refused unheard.
-  const place = db
-    .update(users)
-    .set({ failedLogins: sql`${users.failedLogins} + 1` })
-    .where(and(eq(users.id, user.id), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
-    .returning({ failedLogins: users.failedLogins })
-    .get();
+  const place = await first(
+    db
+      .update(users)
+      .set({ failedLogins: sql`${users.failedLogins} + 1` })
+      .where(and(eq(users.id, user.id), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
+      .returning({ failedLogins: users.failedLogins }),
+  );
   if (!place || place.failedLogins > MAX_FAILED_LOGINS) {
     // Locked (or about to be by the guesses ahead): same work, same answer time as a real check.
     await verifyPassword(password, DECOY_HASH);
-    const lockedUntil = lock(db, user.id, now);
+    const lockedUntil = await lock(db, user.id, now);
     return { ok: false, reason: 'locked', lockedUntil };
   }
   const matches = await verifyPassword(password, user.passwordHash);
   if (!matches) {
-    if (place.failedLogins >= MAX_FAILED_LOGINS) return { ok: false, reason: 'locked', lockedUntil: lock(db, user.id, now) };
+    if (place.failedLogins >= MAX_FAILED_LOGINS) return { ok: false, reason: 'locked', lockedUntil: await lock(db, user.id, now) };
     return { ok: false, reason: 'invalid' };
   }
   if (user.disabledAt) return { ok: false, reason: 'disabled' };
-  db.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id)).run();
+  await db.update(users).set({ failedLogins: 0, lockedUntil: null, lastLoginAt: now }).where(eq(users.id, user.id));
   return { ok: true, user };
 }
 
 /** Locks the account from now (keeping a lock already running), and restarts the count for after it. */
-function lock(db: Db, userId: number, now: Date): Date {
+async function lock(db: Db, userId: number, now: Date): Promise<Date> {
   const until = new Date(now.getTime() + LOCK_MS);
-  const row = db
-    .update(users)
-    .set({ failedLogins: 0, lockedUntil: sql`max(coalesce(${users.lockedUntil}, 0), ${until.getTime()})` })
-    .where(eq(users.id, userId))
-    .returning({ lockedUntil: users.lockedUntil })
-    .get();
+  const later =
+    db.engine === 'postgres'
+      ? sql`greatest(coalesce(${users.lockedUntil}, to_timestamp(0)), ${until.toISOString()}::timestamptz)`
+      : sql`max(coalesce(${users.lockedUntil}, 0), ${until.getTime()})`;
+  const row = await first(
+    db
+      .update(users)
+      .set({ failedLogins: 0, lockedUntil: later })
+      .where(eq(users.id, userId))
+      .returning({ lockedUntil: users.lockedUntil }),
+  );
   return row?.lockedUntil ?? until;
 }
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export function createSession(db: Db, userId: number, now = new Date()): { token: string; csrfToken: string } {
+export async function createSession(db: Db, userId: number, now = new Date()): Promise<{ token: string; csrfToken: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(32).toString('base64url');
   // Expired sessions go when someone logs in: the table stays small without a job.
-  db.delete(sessions).where(or(lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)), lt(sessions.createdAt, new Date(now.getTime() - SESSION_MAX_MS)))).run();
-  db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, lastSeenAt: now }).run();
+  await db.delete(sessions).where(or(lt(sessions.lastSeenAt, new Date(now.getTime() - SESSION_IDLE_MS)), lt(sessions.createdAt, new Date(now.getTime() - SESSION_MAX_MS))));
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, createdAt: now, lastSeenAt: now });
   return { token, csrfToken };
 }
 
 /** The session's user, if the session is alive and the account usable; touches the session. */
-export function findSession(db: Db, token: string, now = new Date()): { user: User; csrfToken: string; tokenHash: string } | null {
+export async function findSession(db: Db, token: string, now = new Date()): Promise<{ user: User; csrfToken: string; tokenHash: string } | null> {
   const tokenHash = hashToken(token);
-  const row = db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.tokenHash, tokenHash)).get();
+  const row = await first(db.select().from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.tokenHash, tokenHash)));
   if (!row) return null;
   const expired = now.getTime() - row.sessions.lastSeenAt.getTime() > SESSION_IDLE_MS || now.getTime() - row.sessions.createdAt.getTime() > SESSION_MAX_MS;
   if (expired || row.users.disabledAt) {
-    db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+    await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
     return null;
   }
   // Written at most once a minute: reading pages does not turn into a write per request.
-  if (now.getTime() - row.sessions.lastSeenAt.getTime() > 60_000) db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+  if (now.getTime() - row.sessions.lastSeenAt.getTime() > 60_000) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   return { user: row.users, csrfToken: row.sessions.csrfToken, tokenHash };
 }
 
-export function endSession(db: Db, tokenHash: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
+export async function endSession(db: Db, tokenHash: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
 /** Changes a password after checking the current one; every other session of the account ends. */
@@ -167,10 +173,10 @@ export async function changePassword(db: Db, user: User, current: string, next: 
   if (problem) throw problem;
   if (current === next) throw new DomainError('password.unchanged', 'The new password is the current one.');
   const passwordHash = await hashPassword(next);
-  db.transaction((tx) => {
-    tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id)).run();
-    tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keepSession))).run();
-  }, WRITE);
+  await transaction(db, async (tx) => {
+    await tx.update(users).set({ passwordHash, passwordChangedAt: now }).where(eq(users.id, user.id));
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.tokenHash, keepSession)));
+  });
 }
 
 export interface UserChanges {
@@ -183,14 +189,14 @@ export interface UserChanges {
 
 /** An operator's changes to an account; disabling or resetting a password ends its sessions. */
 export async function updateUser(db: Db, id: number, changes: UserChanges, now = new Date()): Promise<User> {
-  const user = db.select().from(users).where(eq(users.id, id)).get();
+  const user = await first(db.select().from(users).where(eq(users.id, id)));
   if (!user) throw new DomainError('account.not_found', `No account ${id}.`, { id });
   const set: Partial<User> = {};
   if (changes.name !== undefined) {
     if (!changes.name.trim()) throw new DomainError('account.name_required', 'A name is required.');
     set.name = changes.name.trim();
   }
-  if (changes.scope) set.scope = checkScope(db, user.role, changes.scope);
+  if (changes.scope) set.scope = await checkScope(db, user.role, changes.scope);
   if (changes.disabled !== undefined) set.disabledAt = changes.disabled ? (user.disabledAt ?? now) : null;
   if (changes.unlock) Object.assign(set, { lockedUntil: null, failedLogins: 0 });
   if (changes.password !== undefined) {
@@ -198,39 +204,40 @@ export async function updateUser(db: Db, id: number, changes: UserChanges, now =
     if (problem) throw problem;
     Object.assign(set, { passwordHash: await hashPassword(changes.password), passwordChangedAt: now, lockedUntil: null, failedLogins: 0 });
   }
-  return db.transaction((tx) => {
-    const updated = Object.keys(set).length ? tx.update(users).set(set).where(eq(users.id, id)).returning().get() : user;
-    if (changes.disabled || changes.password !== undefined) tx.delete(sessions).where(eq(sessions.userId, id)).run();
+  return transaction(db, async (tx) => {
+    const updated = Object.keys(set).length ? (await first(tx.update(users).set(set).where(eq(users.id, id)).returning()))! : user;
+    if (changes.disabled || changes.password !== undefined) await tx.delete(sessions).where(eq(sessions.userId, id));
     return updated;
-  }, WRITE);
+  });
 }
 
-export function listUsers(db: Db): User[] {
-  return db.select().from(users).orderBy(asc(users.role), asc(users.email)).all();
+export async function listUsers(db: Db): Promise<User[]> {
+  return db.select().from(users).orderBy(asc(users.role), asc(users.email));
 }
 
 /** The procedures (ids) a user answers for: all of them for an operator. */
-export function procedureIdsInScope(db: Db, user: User): number[] {
+export async function procedureIdsInScope(db: Db, user: User): Promise<number[]> {
   const query = db
     .select({ id: procedures.id })
     .from(procedures)
     .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
     .innerJoin(ministries, eq(ministries.id, administrations.ministryId));
-  if (user.role === 'operator') return query.all().map((r) => r.id);
+  if (user.role === 'operator') return (await query).map((r) => r.id);
   const { ministries: m, administrations: a } = user.scope;
   const conditions = [m.length ? inArray(ministries.slug, m) : undefined, a.length ? inArray(administrations.slug, a) : undefined].filter((c) => c !== undefined);
   if (conditions.length === 0) return [];
-  return query.where(or(...conditions)).all().map((r) => r.id);
+  return (await query.where(or(...conditions))).map((r) => r.id);
 }
 
-export function canAccessProcedure(db: Db, user: User, procedureId: number): boolean {
+export async function canAccessProcedure(db: Db, user: User, procedureId: number): Promise<boolean> {
   if (user.role === 'operator') return true;
-  const row = db
-    .select({ ministry: ministries.slug, administration: administrations.slug })
-    .from(procedures)
-    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
-    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
-    .where(eq(procedures.id, procedureId))
-    .get();
+  const row = await first(
+    db
+      .select({ ministry: ministries.slug, administration: administrations.slug })
+      .from(procedures)
+      .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+      .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+      .where(eq(procedures.id, procedureId)),
+  );
   return !!row && (user.scope.ministries.includes(row.ministry) || user.scope.administrations.includes(row.administration));
 }

@@ -78,7 +78,7 @@ const auth: FastifyPluginAsync<AuthOptions> = async (fastify, opts) => {
     if (SAFE_METHODS.has(request.method) && !SPACE_PREFIXES.some((p) => route.startsWith(p))) return;
     const token = request.cookies[SESSION_COOKIE];
     if (token) {
-      const found = findSession(fastify.db, token);
+      const found = await findSession(fastify.db, token);
       if (found) {
         request.user = found.user;
         request.session = { tokenHash: found.tokenHash, csrfToken: found.csrfToken };

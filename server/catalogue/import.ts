@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { WRITE, type Db } from '../../db/client.ts';
+import { first, transaction, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
 import type { CatalogueRow } from './parse.ts';
 import { administrationSlug, ministrySlug } from './slugs.ts';
@@ -22,25 +22,25 @@ class DryRunRollback extends Error {}
  * (a new title is a rename, history kept); a procedure absent from the file is retired, never
  * deleted; one that comes back is restored. Importing the same file twice changes nothing.
  */
-export function importCatalogue(
+export async function importCatalogue(
   db: Db,
   rows: readonly CatalogueRow[],
   options: { now?: Date; dryRun?: boolean } = {},
-): ImportSummary {
+): Promise<ImportSummary> {
   const now = options.now ?? new Date();
   let summary: ImportSummary | undefined;
   try {
-    db.transaction((tx) => {
-      summary = apply(tx as unknown as Db, rows, now);
+    await transaction(db, async (tx) => {
+      summary = await apply(tx, rows, now);
       if (options.dryRun) throw new DryRunRollback();
-    }, WRITE);
+    });
   } catch (err) {
     if (!(err instanceof DryRunRollback)) throw err;
   }
   return summary!;
 }
 
-function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary {
+async function apply(db: Db, rows: readonly CatalogueRow[], now: Date): Promise<ImportSummary> {
   const summary: ImportSummary = {
     added: [],
     updated: [],
@@ -51,35 +51,35 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
     administrationsAdded: 0,
   };
 
-  const ministryIds = new Map(db.select().from(ministries).all().map((m) => [m.slug, m]));
-  const administrationIds = new Map(db.select().from(administrations).all().map((a) => [a.slug, a]));
-  const existing = new Map(db.select().from(procedures).all().map((p) => [p.id, p]));
+  const ministryIds = new Map((await db.select().from(ministries)).map((m) => [m.slug, m]));
+  const administrationIds = new Map((await db.select().from(administrations)).map((a) => [a.slug, a]));
+  const existing = new Map((await db.select().from(procedures)).map((p) => [p.id, p]));
 
-  const ministryId = (name: string): number => {
+  const ministryId = async (name: string): Promise<number> => {
     const slug = ministrySlug(name);
     const known = ministryIds.get(slug);
     if (known) {
-      if (known.name !== name) db.update(ministries).set({ name }).where(eq(ministries.id, known.id)).run();
+      if (known.name !== name) await db.update(ministries).set({ name }).where(eq(ministries.id, known.id));
       return known.id;
     }
-    const created = db.insert(ministries).values({ slug, name }).returning().get();
+    const created = (await first(db.insert(ministries).values({ slug, name }).returning()))!;
     ministryIds.set(slug, created);
     summary.ministriesAdded++;
     return created.id;
   };
 
-  const administrationId = (name: string, ministry: string): number => {
+  const administrationId = async (name: string, ministry: string): Promise<number> => {
     const slug = administrationSlug(name);
-    const mId = ministryId(ministry);
+    const mId = await ministryId(ministry);
     const known = administrationIds.get(slug);
     if (known) {
       if (known.name !== name || known.ministryId !== mId) {
-        db.update(administrations).set({ name, ministryId: mId }).where(eq(administrations.id, known.id)).run();
+        await db.update(administrations).set({ name, ministryId: mId }).where(eq(administrations.id, known.id));
         administrationIds.set(slug, { ...known, name, ministryId: mId });
       }
       return known.id;
     }
-    const created = db.insert(administrations).values({ slug, name, ministryId: mId }).returning().get();
+    const created = (await first(db.insert(administrations).values({ slug, name, ministryId: mId }).returning()))!;
     administrationIds.set(slug, created);
     summary.administrationsAdded++;
     return created.id;
@@ -90,7 +90,7 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
     seen.add(row.id);
     const fields = {
       title: row.title,
-      administrationId: administrationId(row.administration, row.ministry),
+      administrationId: await administrationId(row.administration, row.ministry),
       audiences: row.audiences,
       yearlyVolume: row.yearlyVolume,
       startUrl: row.startUrl,
@@ -99,9 +99,8 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
     };
     const before = existing.get(row.id);
     if (!before) {
-      db.insert(procedures)
-        .values({ id: row.id, ...fields, createdAt: now, updatedAt: now })
-        .run();
+      await db.insert(procedures)
+        .values({ id: row.id, ...fields, createdAt: now, updatedAt: now });
       summary.added.push(row.id);
       continue;
     }
@@ -118,17 +117,16 @@ function apply(db: Db, rows: readonly CatalogueRow[], now: Date): ImportSummary 
       summary.unchanged++;
       continue;
     }
-    db.update(procedures)
+    await db.update(procedures)
       .set({ ...fields, retiredAt: null, updatedAt: now })
-      .where(eq(procedures.id, row.id))
-      .run();
+      .where(eq(procedures.id, row.id));
     if (wasRetired) summary.restored.push(row.id);
     else summary.updated.push(row.id);
   }
 
   for (const [id, p] of existing) {
     if (seen.has(id) || p.retiredAt !== null) continue;
-    db.update(procedures).set({ retiredAt: now, updatedAt: now }).where(eq(procedures.id, id)).run();
+    await db.update(procedures).set({ retiredAt: now, updatedAt: now }).where(eq(procedures.id, id));
     summary.retired.push(id);
   }
   return summary;

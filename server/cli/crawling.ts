@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import PQueue from 'p-queue';
-import { openMigratedDatabase, type Db } from '../../db/client.ts';
+import { closeDatabase, databaseLocation, first, openMigratedDatabase, type Db } from '../../db/client.ts';
 import { CHECKS, checkByName } from '../../jobs/checks/index.ts';
 import { crawl } from '../../jobs/crawl.ts';
 import { probeRound } from '../../jobs/probe.ts';
@@ -10,7 +10,16 @@ import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
 import { Universe } from '../universe/server.ts';
 import { criterionBySlug, currentMethodology } from '../../methodology/index.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { demoMode, openCrawling } from '../crawling.ts';
+import { contactUrl, demoMode, openCrawling } from '../crawling.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eq } from 'drizzle-orm';
+import { ENGINE } from '../../db/engine.ts';
+import { crawlRuns } from '../../db/schema/index.ts';
+import { enqueueCrawlRun, queuedRunProgress } from '../../jobs/queue/crawl-jobs.ts';
+import { openQueue } from '../../jobs/queue/queue.ts';
+import { startWorker } from '../../jobs/queue/worker.ts';
+import { WORKER_NAME } from '../../jobs/queue/host-gate.ts';
+import type { Check } from '../../jobs/checks/index.ts';
 import type { CheckOutcome, Crawler } from '../../jobs/crawler.ts';
 
 // Crawl commands: check one URL, crawl the catalogue, probe, pull the survey, serve the demo universe.
@@ -90,9 +99,15 @@ export function registerCrawlingCommands(program: Command): void {
     .description('passe les contrôles de page sur le catalogue et enregistre les observations (un passage)')
     .option('--procedure <id...>', 'seulement ces démarches (identifiants)')
     .option('--check <nom...>', `seulement ces contrôles (${CHECKS.map((c) => c.name).join(', ')})`)
-    .action(async (options: { procedure?: string[]; check?: string[] }) => {
+    .option('--in-process', 'sur PostgreSQL : passer les contrôles ici plutôt que de confier un travail par démarche aux processus `observatoire worker`')
+    .option('--no-wait', 'sur PostgreSQL : mettre les travaux en file et rendre la main sans attendre la fin du passage')
+    .action(async (options: { procedure?: string[]; check?: string[]; inProcess?: boolean; wait: boolean }) => {
       const checks = options.check?.map((name) => checkByName(name) ?? fail(`contrôle inconnu : ${name} (parmi ${CHECKS.map((c) => c.name).join(', ')})`));
       const ids = options.procedure?.map((id) => (/^\d+$/.test(id) ? Number(id) : fail(`identifiant de démarche invalide : ${id}`)));
+      if (ENGINE === 'postgres' && !options.inProcess) {
+        await crawlThroughQueue({ checks, procedureIds: ids, wait: options.wait });
+        return;
+      }
       await withCrawler(async (db, crawler) => {
         const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'Passage {bar} {value}/{total} démarches | {eta_formatted} s restantes', stream: process.stderr }, cliProgress.Presets.shades_classic) : null;
         let started = false;
@@ -118,6 +133,37 @@ export function registerCrawlingCommands(program: Command): void {
           bar?.stop();
         }
       });
+    });
+
+  program
+    .command('worker')
+    .description('sur PostgreSQL : prend les travaux de la file (une démarche d’un passage, une tournée de sondes) et les fait, sur n’importe quelle machine qui atteint la base ; lancez-en autant que voulu')
+    .option('--concurrency <n>', 'travaux menés à la fois par ce processus', '4')
+    .option('--demo-port <port>', 'envoyer les noms d’hôte de démonstration vers un univers déjà lancé sur ce port (sinon : le sien en mode démo)')
+    .action(async (options: { concurrency: string; demoPort?: string }) => {
+      const concurrency = /^\d+$/.test(options.concurrency) && Number(options.concurrency) >= 1 ? Number(options.concurrency) : fail(`--concurrency attend un entier positif (reçu : ${options.concurrency})`);
+      if (ENGINE !== 'postgres') fail('observatoire worker prend ses travaux dans PostgreSQL : définissez OBSERVATOIRE_DATABASE_URL=postgres://… (sur SQLite, « serve » et « crawl » font le travail eux-mêmes).');
+      const config = loadConfig();
+      const url = databaseLocation(config);
+      const db = await openMigratedDatabase(url, { poolSize: concurrency + 4 });
+      const demo = options.demoPort ? undefined : await openCrawling(config, await demoMode(config, db));
+      const demoPort = options.demoPort ? Number(options.demoPort) : demo?.universe?.port;
+      const worker = await startWorker({
+        db,
+        url,
+        concurrency,
+        crawler: { contactUrl: contactUrl(config), demoPort },
+        outbox: { publicUrl: config.OBSERVATOIRE_PUBLIC_URL, allowPrivate: demoPort !== undefined },
+      });
+      console.log(`Processus ${WORKER_NAME} prêt : ${concurrency} travaux à la fois, sur ${db.location}.`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+      });
+      console.log('Arrêt : les travaux en cours se terminent…');
+      await worker.stop();
+      await demo?.close();
+      await closeDatabase(db);
+      console.log(`Arrêté. Travaux faits : ${JSON.stringify(worker.done)}.`);
     });
 
   program
@@ -173,18 +219,47 @@ async function checkOne(crawler: Crawler, url: string) {
   return { result, outcomes, start };
 }
 
+/** On PostgreSQL: the run as one job per procedure for the workers, followed until it completes. */
+async function crawlThroughQueue(options: { checks?: Check[]; procedureIds?: number[]; wait: boolean }): Promise<void> {
+  const config = loadConfig();
+  const url = databaseLocation(config);
+  const db = await openMigratedDatabase(url, { poolSize: 2 });
+  const boss = await openQueue(url);
+  try {
+    const { runId, procedures } = await enqueueCrawlRun(db, boss, { trigger: 'cli', checks: options.checks, procedureIds: options.procedureIds });
+    console.log(`Passage n° ${runId} : ${procedures} travaux en file pour les processus « observatoire worker ».`);
+    if (!options.wait) return;
+    let last = -1;
+    for (;;) {
+      const p = await queuedRunProgress(db, runId);
+      if (p.done !== last) console.error(`${p.done}/${p.total} démarches`);
+      last = p.done;
+      if (p.status !== 'running') {
+        const run = await first(db.select().from(crawlRuns).where(eq(crawlRuns.id, runId)));
+        const s = (run?.summary ?? {}) as { measured?: number; notApplicable?: number; unmeasurable?: number; observations?: number; workers?: number };
+        console.log(`Passage n° ${runId} ${p.status === 'completed' ? 'terminé' : p.status} : ${p.done} démarches, ${s.observations ?? 0} observations (${s.measured ?? 0} mesurées, ${s.notApplicable ?? 0} non applicables, ${s.unmeasurable ?? 0} non mesurables), par ${s.workers ?? 0} processus.`);
+        return;
+      }
+      await sleep(1000);
+    }
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
+    await closeDatabase(db);
+  }
+}
+
 /** Opens the database and the crawling environment (the demo universe in demo mode), runs, closes all. */
 async function withCrawler(use: (db: Db, crawler: Crawler, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
-  const db = openMigratedDatabase(config.OBSERVATOIRE_DB);
-  const env = await openCrawling(config, demoMode(config, db));
+  const db = await openMigratedDatabase(databaseLocation(config));
+  const env = await openCrawling(config, await demoMode(config, db));
   const crawler = env.newCrawler();
   try {
     await use(db, crawler, config);
   } finally {
     await crawler.close();
     await env.close();
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { desc } from 'drizzle-orm';
-import { openMigratedDatabase } from '../../db/client.ts';
+import { closeDatabase, databaseLocation, openMigratedDatabase } from '../../db/client.ts';
 import { editions } from '../../db/schema/index.ts';
 import { closeEdition, publishEdition } from '../../jobs/editions/close.ts';
 import { loadConfig } from '../config.ts';
@@ -86,43 +86,43 @@ export function registerEditionCommands(program: Command): void {
     .description('construit (ou reconstruit) le brouillon de l\'édition d\'un trimestre à partir des mesures')
     .argument('<trimestre>', 'par exemple 2026-T3')
     .option('--empty', 'clôt aussi un trimestre sans aucune mesure (sinon refusé : une faute de frappe publiée ne s’efface plus)')
-    .action((slug: string, flags: { empty?: boolean }) => {
-      const db = openMigratedDatabase(loadConfig().OBSERVATOIRE_DB);
+    .action(async (slug: string, flags: { empty?: boolean }) => {
+      const db = await openMigratedDatabase(databaseLocation(loadConfig()));
       try {
-        const s = closeEdition(db, slug, { allowEmpty: flags.empty === true });
+        const s = await closeEdition(db, slug, { allowEmpty: flags.empty === true });
         const coverage = Object.entries(s.coverage).map(([k, v]) => `${k} ${v === null ? '—' : `${Math.round(v * 100)} %`}`).join(', ');
         console.log(`Brouillon ${s.slug} : ${s.procedures} démarches. Couverture : ${coverage}.`);
         console.log(`Évolutions : ${Object.entries(s.changes).map(([k, v]) => `${k} ${v}`).join(', ') || 'aucune édition précédente'}.`);
       } finally {
-        db.$client.close();
+        await closeDatabase(db);
       }
     });
   edition
     .command('publish')
     .description('publie un brouillon : l\'édition est figée et ne changera plus')
     .argument('<trimestre>', 'par exemple 2026-T3')
-    .action((slug: string) => {
-      const db = openMigratedDatabase(loadConfig().OBSERVATOIRE_DB);
+    .action(async (slug: string) => {
+      const db = await openMigratedDatabase(databaseLocation(loadConfig()));
       try {
-        publishEdition(db, slug);
+        await publishEdition(db, slug);
         console.log(`Édition ${slug} publiée.`);
       } finally {
-        db.$client.close();
+        await closeDatabase(db);
       }
     });
   edition
     .command('list')
     .description('liste les éditions, brouillons compris')
-    .action(() => {
-      const db = openMigratedDatabase(loadConfig().OBSERVATOIRE_DB);
+    .action(async () => {
+      const db = await openMigratedDatabase(databaseLocation(loadConfig()));
       try {
-        const rows = db.select().from(editions).orderBy(desc(editions.periodStart)).all();
+        const rows = await db.select().from(editions).orderBy(desc(editions.periodStart));
         if (rows.length === 0) console.log('Aucune édition.');
         for (const e of rows) {
           console.log(`${e.slug}  ${e.status === 'published' ? `publiée le ${e.publishedAt!.toISOString().slice(0, 10)}` : 'brouillon'}  méthodologie v${e.methodologyVersion}`);
         }
       } finally {
-        db.$client.close();
+        await closeDatabase(db);
       }
     });
 
@@ -132,22 +132,23 @@ export function registerEditionCommands(program: Command): void {
     .option('--status', "dit seulement où en est l'historique (trimestres publiés, en brouillon, absents)")
     .action(async (options: { status?: boolean }) => {
       const config = loadConfig();
-      const db = openMigratedDatabase(config.OBSERVATOIRE_DB);
+      const location = databaseLocation(config);
+      const db = await openMigratedDatabase(location);
       try {
         if (options.status) {
-          const status = demoStatus(db);
+          const status = await demoStatus(db);
           for (const q of status.quarters) console.log(`${q.slug}  ${q.status === 'published' ? 'publiée' : q.status === 'draft' ? 'brouillon (à publier)' : 'absente (à mesurer)'}`);
           console.log(status.complete ? `Historique complet : ${status.published} éditions sur ${status.total}.` : `Historique incomplet : ${status.published} éditions sur ${status.total} ; « observatoire demo » ou le prochain démarrage le complète.`);
           if (!status.complete) process.exitCode = 3;
           return;
         }
-        if (countActiveProcedures(db) === 0) await importDemoCatalogue(db);
+        if ((await countActiveProcedures(db)) === 0) await importDemoCatalogue(db);
         const started = Date.now();
         const printer = demoProgressPrinter();
-        const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: printer.update }).finally(printer.stop);
+        const { published } = await buildDemoHistory(db, { contactUrl: contactUrl(config), onProgress: printer.update, location }).finally(printer.stop);
         console.log(`Historique prêt en ${Math.round((Date.now() - started) / 1000)} s : ${count(published.length, 'édition publiée')}.`);
       } finally {
-        db.$client.close();
+        await closeDatabase(db);
       }
     });
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { eq } from 'drizzle-orm';
-import { openMigratedDatabase, type Db } from '../../db/client.ts';
+import { closeDatabase, databaseLocation, first, openMigratedDatabase, type Db } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema/index.ts';
 import { createUser, listUsers, updateUser } from '../auth/accounts.ts';
 import { generatePassword } from '../auth/passwords.ts';
@@ -21,16 +21,16 @@ async function readStdinLine(): Promise<string> {
 }
 
 async function withDb<T>(use: (db: Db) => Promise<T> | T): Promise<T> {
-  const db = openMigratedDatabase(loadConfig().OBSERVATOIRE_DB);
+  const db = await openMigratedDatabase(databaseLocation(loadConfig()));
   try {
     return await use(db);
   } finally {
-    db.$client.close();
+    await closeDatabase(db);
   }
 }
 
-function findByEmail(db: Db, email: string) {
-  const user = db.select().from(users).where(eq(users.email, email.trim().toLowerCase())).get();
+async function findByEmail(db: Db, email: string) {
+  const user = await first(db.select().from(users).where(eq(users.email, email.trim().toLowerCase())));
   if (!user) throw new Error(`aucun compte pour ${email}`);
   return user;
 }
@@ -62,8 +62,8 @@ export function registerUserCommands(program: Command): void {
     .command('list')
     .description('liste les comptes')
     .action(() =>
-      withDb((db) => {
-        for (const u of listUsers(db)) {
+      withDb(async (db) => {
+        for (const u of await listUsers(db)) {
           const state = u.disabledAt ? 'désactivé' : u.lockedUntil && u.lockedUntil > new Date() ? `verrouillé jusqu’à ${u.lockedUntil.toISOString()}` : 'actif';
           console.log(`${u.email}\t${u.role}\t${[...u.scope.ministries, ...u.scope.administrations].join(',') || '—'}\t${state}`);
         }
@@ -75,7 +75,7 @@ export function registerUserCommands(program: Command): void {
     .argument('<email>')
     .action((email: string) =>
       withDb(async (db) => {
-        await updateUser(db, findByEmail(db, email).id, { unlock: true });
+        await updateUser(db, (await findByEmail(db, email)).id, { unlock: true });
         console.log(`${email} déverrouillé.`);
       }),
     );
@@ -86,7 +86,7 @@ export function registerUserCommands(program: Command): void {
     .action((email: string) =>
       withDb(async (db) => {
         const password = generatePassword();
-        await updateUser(db, findByEmail(db, email).id, { password });
+        await updateUser(db, (await findByEmail(db, email)).id, { password });
         console.log(`Nouveau mot de passe de ${email} (affiché une seule fois) : ${password}`);
       }),
     );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isNull } from 'drizzle-orm';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
-import { listPublishedEditions } from '../services/editions.ts';
+import { byteOrder, listPublishedEditions } from '../services/editions.ts';
 import { SiteInfo as SiteInfoAnswer, errorResponses } from '../../contracts/index.ts';
 
 // What every public French site has, for the dashboard itself: who publishes it and how to reach
@@ -37,13 +37,13 @@ const siteRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   );
 
   fastify.get('/sitemap.xml', { schema: { hide: true } }, async (_request, reply) => {
-    const latest = listPublishedEditions(fastify.db)[0];
+    const latest = (await listPublishedEditions(fastify.db))[0];
     const lastmod = latest?.publishedAt ? `<lastmod>${latest.publishedAt.toISOString().slice(0, 10)}</lastmod>` : '';
     const paths = [
       ...STATIC_PAGES,
-      ...fastify.db.select({ id: procedures.id }).from(procedures).where(isNull(procedures.retiredAt)).all().map((p) => `/demarches/${p.id}`),
-      ...fastify.db.select({ slug: ministries.slug }).from(ministries).all().map((m) => `/syntheses/ministere/${m.slug}`),
-      ...fastify.db.select({ slug: administrations.slug }).from(administrations).all().map((a) => `/syntheses/administration/${a.slug}`),
+      ...(await fastify.db.select({ id: procedures.id }).from(procedures).where(isNull(procedures.retiredAt)).orderBy(procedures.id)).map((p) => `/demarches/${p.id}`),
+      ...(await fastify.db.select({ slug: ministries.slug }).from(ministries).orderBy(byteOrder(fastify.db, ministries.slug))).map((m) => `/syntheses/ministere/${m.slug}`),
+      ...(await fastify.db.select({ slug: administrations.slug }).from(administrations).orderBy(byteOrder(fastify.db, administrations.slug))).map((a) => `/syntheses/administration/${a.slug}`),
     ];
     const urls = paths.map((p) => `<url><loc>${base()}${p}</loc>${lastmod}</url>`).join('\n');
     reply.header('cache-control', 'public, max-age=3600');

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../db/client.ts';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { first, type Db } from '../../db/client.ts';
 import { DEMO_HOST_SUFFIX } from '../../jobs/http/dispatcher.ts';
 import { administrations, ministries, procedures } from '../../db/schema/index.ts';
 import { DomainError } from '../../contracts/errors.ts';
@@ -35,8 +35,8 @@ function selectProcedures(db: Db) {
 
 const frenchOrder = new Intl.Collator('fr', { sensitivity: 'base' });
 
-export function listProcedures(db: Db, filter: CatalogueFilter = {}) {
-  const rows = selectProcedures(db)
+export async function listProcedures(db: Db, filter: CatalogueFilter = {}) {
+  const rows = await selectProcedures(db)
     .where(
       and(
         filter.includeRetired ? undefined : isNull(procedures.retiredAt),
@@ -44,46 +44,45 @@ export function listProcedures(db: Db, filter: CatalogueFilter = {}) {
         filter.administration ? eq(administrations.slug, filter.administration) : undefined,
       ),
     )
-    .orderBy(sql`${procedures.yearlyVolume} desc`, asc(procedures.id))
-    .all();
+    .orderBy(sql`${procedures.yearlyVolume} desc`, asc(procedures.id));
   // SQLite orders bytes ("É" after "z"): order ministries as a French reader expects. The sort is stable.
   return rows.sort((a, b) => frenchOrder.compare(a.ministry.name, b.ministry.name));
 }
 
 export type ProcedureListItem = ReturnType<typeof selectProcedures>['_']['result'][number];
 
-export function getProcedure(db: Db, id: number): ProcedureListItem | undefined {
-  return selectProcedures(db).where(eq(procedures.id, id)).get();
+export async function getProcedure(db: Db, id: number): Promise<ProcedureListItem | undefined> {
+  return first(selectProcedures(db).where(eq(procedures.id, id)));
 }
 
-function countWhere(db: Db, table: SQLiteTable, where: SQL): number {
-  return db.select({ n: count() }).from(table).where(where).get()?.n ?? 0;
+async function countWhere(db: Db, table: PgTable, where: SQL): Promise<number> {
+  return (await first(db.select({ n: count() }).from(table).where(where)))?.n ?? 0;
 }
 
-export function countActiveProcedures(db: Db): number {
+export async function countActiveProcedures(db: Db): Promise<number> {
   return countWhere(db, procedures, isNull(procedures.retiredAt));
 }
 
-export function ministryExists(db: Db, slug: string): boolean {
-  return countWhere(db, ministries, eq(ministries.slug, slug)) > 0;
+export async function ministryExists(db: Db, slug: string): Promise<boolean> {
+  return (await countWhere(db, ministries, eq(ministries.slug, slug))) > 0;
 }
 
 /** What is wrong with a view's group filters: an unknown ministry or administration is a 404, like an unknown edition. */
-export function unknownGroup(db: Db, filters: { ministry?: string; administration?: string }): DomainError | null {
-  if (filters.ministry && !ministryExists(db, filters.ministry)) return new DomainError('group.unknown', `unknown ministry "${filters.ministry}"`, { kind: 'ministry', slug: filters.ministry });
-  if (filters.administration && !administrationExists(db, filters.administration)) return new DomainError('group.unknown', `unknown administration "${filters.administration}"`, { kind: 'administration', slug: filters.administration });
+export async function unknownGroup(db: Db, filters: { ministry?: string; administration?: string }): Promise<DomainError | null> {
+  if (filters.ministry && !(await ministryExists(db, filters.ministry))) return new DomainError('group.unknown', `unknown ministry "${filters.ministry}"`, { kind: 'ministry', slug: filters.ministry });
+  if (filters.administration && !(await administrationExists(db, filters.administration))) return new DomainError('group.unknown', `unknown administration "${filters.administration}"`, { kind: 'administration', slug: filters.administration });
   return null;
 }
 
-export function administrationExists(db: Db, slug: string): boolean {
-  return countWhere(db, administrations, eq(administrations.slug, slug)) > 0;
+export async function administrationExists(db: Db, slug: string): Promise<boolean> {
+  return (await countWhere(db, administrations, eq(administrations.slug, slug))) > 0;
 }
 
 export { DEMO_HOST_SUFFIX };
 
 /** The catalogue is the demo one when every active procedure starts on a demo host. */
-export function isDemoCatalogue(db: Db): boolean {
-  const real = countWhere(
+export async function isDemoCatalogue(db: Db): Promise<boolean> {
+  const real = await countWhere(
     db,
     procedures,
     and(isNull(procedures.retiredAt), sql`${procedures.startUrl} not like ${`%${DEMO_HOST_SUFFIX}/%`}`)!,

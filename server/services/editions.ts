@@ -1,5 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { first, type Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
 import { groupScores, methodologyVersion, publishedScore, storedValue, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
 import { DomainError, type GroupSynthesis, type ScoreCell } from '../../contracts/index.ts';
@@ -33,14 +33,19 @@ export interface EditionTable {
   rows: EditionRow[];
 }
 
-export function listPublishedEditions(db: Db): Edition[] {
-  return db.select().from(editions).where(eq(editions.status, 'published')).orderBy(desc(editions.periodStart)).all();
+export async function listPublishedEditions(db: Db): Promise<Edition[]> {
+  return db.select().from(editions).where(eq(editions.status, 'published')).orderBy(desc(editions.periodStart));
 }
 
 /** A published edition by slug, or the latest one for "latest". */
-export function findPublishedEdition(db: Db, slug: string): Edition | undefined {
-  if (slug === 'latest') return listPublishedEditions(db)[0];
-  return db.select().from(editions).where(and(eq(editions.slug, slug), eq(editions.status, 'published'))).get();
+export async function findPublishedEdition(db: Db, slug: string): Promise<Edition | undefined> {
+  if (slug === 'latest') return (await listPublishedEditions(db))[0];
+  return first(db.select().from(editions).where(and(eq(editions.slug, slug), eq(editions.status, 'published'))));
+}
+
+/** A text column in byte order, as SQLite orders it (PostgreSQL's default order follows the database's locale). */
+export function byteOrder(db: Db, column: AnyColumn): SQL {
+  return db.engine === 'postgres' ? sql`${column} collate "C"` : sql`${column}`;
 }
 
 export function fold(text: string): string {
@@ -67,17 +72,30 @@ export const scoreColumns = {
  * database, and the cache goes with the database object (several apps in one process — the
  * tests, a CLI next to a server — never read each other's tables).
  */
-const tables = new WeakMap<Db, Map<number, EditionTable>>();
+const tables = new WeakMap<Db, Map<number, Promise<EditionTable>>>();
 
-export function editionTable(db: Db, edition: Edition): EditionTable {
+/**
+ * A published edition's table, built once: requests arriving while it is being built wait for
+ * that build instead of starting their own (on PostgreSQL a build takes a second; twenty at once
+ * would take twenty).
+ */
+export function editionTable(db: Db, edition: Edition): Promise<EditionTable> {
+  if (edition.status !== 'published') return buildEditionTable(db, edition);
   let cache = tables.get(db);
   if (!cache) tables.set(db, (cache = new Map()));
-  const cached = cache.get(edition.id);
-  if (cached && edition.status === 'published') return cached;
+  const known = cache.get(edition.id);
+  if (known) return known;
+  const building = buildEditionTable(db, edition);
+  cache.set(edition.id, building);
+  building.catch(() => cache.delete(edition.id));
+  return building;
+}
+
+async function buildEditionTable(db: Db, edition: Edition): Promise<EditionTable> {
   const methodology = methodologyVersion(edition.methodologyVersion);
   if (!methodology) throw new Error(`edition ${edition.slug} uses unknown methodology v${edition.methodologyVersion}`);
   const rows = new Map<number, EditionRow>();
-  const scores = db
+  const scores = await db
     .select({
       procedureId: editionScores.procedureId,
       ...scoreColumns,
@@ -96,7 +114,7 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
     .innerJoin(administrations, eq(procedures.administrationId, administrations.id))
     .innerJoin(ministries, eq(administrations.ministryId, ministries.id))
     .where(eq(editionScores.editionId, edition.id))
-    .all();
+    .orderBy(editionScores.procedureId, byteOrder(db, editionScores.criterion));
   for (const s of scores) {
     let row = rows.get(s.procedureId);
     if (!row) {
@@ -126,9 +144,7 @@ export function editionTable(db: Db, edition: Edition): EditionTable {
       declarationId: s.declarationId,
     };
   }
-  const table = { edition, methodology, rows: [...rows.values()].sort((a, b) => b.yearlyVolume - a.yearlyVolume || a.id - b.id) };
-  if (edition.status === 'published') cache.set(edition.id, table);
-  return table;
+  return { edition, methodology, rows: [...rows.values()].sort((a, b) => b.yearlyVolume - a.yearlyVolume || a.id - b.id) };
 }
 
 export interface ProcedureQuery {

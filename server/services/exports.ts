@@ -1,7 +1,9 @@
 import { Readable } from 'node:stream';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { publishedScore, type Methodology } from '../../methodology/index.ts';
-import type { EditionRow, EditionTable } from './editions.ts';
+import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
+import { publishedScore, storedValue, type Methodology } from '../../methodology/index.ts';
+import { byteOrder, type EditionRow, type EditionTable } from './editions.ts';
 
 // CSV exports: stable columns described by a data dictionary (versioned with the methodology),
 // streamed row by row, safe to open in a spreadsheet.
@@ -77,16 +79,21 @@ function quote(field: string, delimiter: string): string {
   return field.includes(delimiter) || field.includes('"') || field.includes('\n') || field.includes('\r') ? `"${field.replaceAll('"', '""')}"` : field;
 }
 
-/** Streams rows (arrays in column order) as CSV, read lazily and written a thousand rows a chunk. */
-export function csvStream(columns: Column[], rows: Iterable<unknown[]>, dialect: CsvDialect): Readable {
+/**
+ * Streams rows (arrays in column order) as CSV, read lazily and written a thousand rows a chunk.
+ * Rows read from the database page by page (PostgreSQL) come as an async iterable.
+ */
+export function csvStream(columns: Column[], rows: Iterable<unknown[]> | AsyncIterable<unknown[]>, dialect: CsvDialect): Readable {
   const delimiter = dialect.sep === 'semicolon' ? ';' : ',';
   const line = (fields: string[]) => fields.map((f) => quote(f, delimiter)).join(delimiter);
+  const header = `${dialect.sep === 'semicolon' ? '\uFEFF' : ''}${line(columns.map((c) => c.name))}\n`;
+  // `for await` reads a plain iterable as well as the PostgreSQL export's pages.
   return Readable.from(
-    (function* () {
-      yield `${dialect.sep === 'semicolon' ? '\uFEFF' : ''}${line(columns.map((c) => c.name))}\n`;
+    (async function* () {
+      yield header;
       let chunk = '';
       let n = 0;
-      for (const row of rows) {
+      for await (const row of rows) {
         chunk += `${line(row.map((v) => cell(v, dialect)))}\n`;
         if (++n === BATCH) {
           yield chunk;
@@ -133,9 +140,14 @@ const CRITERION = column('criterion');
 const VALUE = column('value');
 const GOAL = column('goal');
 
-export function* longRowsOfHistory(db: Db, ministry?: string): Generator<unknown[]> {
-  const published = db.$client.prepare(`select id, slug from editions where status = 'published' order by period_start`).all() as { id: number; slug: string }[];
-  const statement = db.$client.prepare(
+export function longRowsOfHistory(db: Db, ministry?: string): Iterable<unknown[]> | AsyncIterable<unknown[]> {
+  return db.sqlite ? sqliteHistory(db.sqlite, ministry) : pagedHistory(db, ministry);
+}
+
+/** SQLite: one prepared statement per edition, iterated row by row. */
+function* sqliteHistory(sqlite: NonNullable<Db['sqlite']>, ministry?: string): Generator<unknown[]> {
+  const published = sqlite.prepare(`select id, slug from editions where status = 'published' order by period_start`).all() as { id: number; slug: string }[];
+  const statement = sqlite.prepare(
     `select s.procedure_id, p.title, m.name as ministry, a.name as administration, s.criterion, s.status,
             coalesce(s.value_num, s.value_text) as value, s.level, s.goal, s.source, s.reason, s.change
        from edition_scores s
@@ -153,6 +165,59 @@ export function* longRowsOfHistory(db: Db, ministry?: string): Generator<unknown
       if (row[GOAL] !== null) row[GOAL] = row[GOAL] === 1;
       row[VALUE] = publishedScore(row[CRITERION] as string, row[VALUE] as number | string | null);
       yield [edition.slug, ...row];
+    }
+  }
+}
+
+/** Rows of the history a PostgreSQL page holds: memory stays bounded whatever the history's size. */
+const HISTORY_PAGE = 5000;
+
+/**
+ * PostgreSQL: each edition read in pages of the same order (keyset: the page after the last
+ * procedure and criterion read), criteria compared byte by byte as SQLite does.
+ */
+async function* pagedHistory(db: Db, ministry?: string): AsyncGenerator<unknown[]> {
+  const published = await db.select({ id: editions.id, slug: editions.slug }).from(editions).where(eq(editions.status, 'published')).orderBy(editions.periodStart);
+  const criterion = byteOrder(db, editionScores.criterion);
+  for (const edition of published) {
+    let after: { procedureId: number; criterion: string } | undefined;
+    for (;;) {
+      const page = await db
+        .select({
+          procedureId: editionScores.procedureId,
+          title: procedures.title,
+          ministry: ministries.name,
+          administration: administrations.name,
+          criterion: editionScores.criterion,
+          status: editionScores.status,
+          valueNum: editionScores.valueNum,
+          valueText: editionScores.valueText,
+          level: editionScores.level,
+          goal: editionScores.goal,
+          source: editionScores.source,
+          reason: editionScores.reason,
+          change: editionScores.change,
+        })
+        .from(editionScores)
+        .innerJoin(procedures, eq(procedures.id, editionScores.procedureId))
+        .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+        .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+        .where(
+          and(
+            eq(editionScores.editionId, edition.id),
+            ministry !== undefined ? eq(ministries.slug, ministry) : undefined,
+            after ? sql`(${editionScores.procedureId}, ${criterion}) > (${after.procedureId}, ${after.criterion})` : undefined,
+          ),
+        )
+        .orderBy(editionScores.procedureId, criterion)
+        .limit(HISTORY_PAGE);
+      for (const r of page) {
+        // In the order of HISTORY_COLUMNS, as the SQLite query reads them.
+        yield [edition.slug, r.procedureId, r.title, r.ministry, r.administration, r.criterion, r.status, publishedScore(r.criterion, storedValue(r)), r.level, r.goal, r.source, r.reason, r.change];
+      }
+      const last = page.at(-1);
+      if (page.length < HISTORY_PAGE || !last) break;
+      after = { procedureId: last.procedureId, criterion: last.criterion };
     }
   }
 }

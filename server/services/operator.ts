@@ -1,5 +1,5 @@
 import { count, desc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { crawlRuns, editions, webhookDeliveries } from '../../db/schema/index.ts';
 import { DomainError } from '../../contracts/errors.ts';
 import { editionTable, groupSyntheses } from './editions.ts';
@@ -7,22 +7,17 @@ import { previousPublishedEdition } from '../../db/read.ts';
 
 // The operator's space: drafts and their differences, crawl runs, the webhook outbox.
 
-export function listAllEditions(db: Db) {
-  return db
-    .select()
-    .from(editions)
-    .orderBy(desc(editions.periodStart))
-    .all()
-    .map((e) => ({ slug: e.slug, status: e.status, closedAt: e.closedAt.toISOString(), publishedAt: e.publishedAt?.toISOString() ?? null, methodologyVersion: e.methodologyVersion }));
+export async function listAllEditions(db: Db) {
+  return (await db.select().from(editions).orderBy(desc(editions.periodStart))).map((e) => ({ slug: e.slug, status: e.status, closedAt: e.closedAt.toISOString(), publishedAt: e.publishedAt?.toISOString() ?? null, methodologyVersion: e.methodologyVersion }));
 }
 
 /** A draft against the previous published edition: the observatory's shares and every level that moved. */
-export function previewDraft(db: Db, slug: string) {
-  const draft = db.select().from(editions).where(eq(editions.slug, slug)).get();
+export async function previewDraft(db: Db, slug: string) {
+  const draft = await first(db.select().from(editions).where(eq(editions.slug, slug)));
   if (!draft) throw new DomainError('edition.not_found', `No edition ${slug}: close the quarter first.`, { slug });
-  const table = editionTable(db, draft);
-  const previous = previousPublishedEdition(db, draft.periodStart);
-  const before = previous ? editionTable(db, previous) : undefined;
+  const table = await editionTable(db, draft);
+  const previous = await previousPublishedEdition(db, draft.periodStart);
+  const before = previous ? await editionTable(db, previous) : undefined;
   const beforeRows = new Map(before?.rows.map((r) => [r.id, r]) ?? []);
   const counts: Record<string, number> = { improved: 0, regressed: 0, unchanged: 0, new: 0 };
   const changes: {
@@ -60,8 +55,8 @@ export function previewDraft(db: Db, slug: string) {
 }
 
 /** The latest crawl runs, and their failures by type added up. */
-export function recentCrawlRuns(db: Db, limit = 30) {
-  const runs = db.select().from(crawlRuns).orderBy(desc(crawlRuns.startedAt), desc(crawlRuns.id)).limit(limit).all();
+export async function recentCrawlRuns(db: Db, limit = 30) {
+  const runs = await db.select().from(crawlRuns).orderBy(desc(crawlRuns.startedAt), desc(crawlRuns.id)).limit(limit);
   const failuresByType: Record<string, number> = {};
   const items = runs.map((r) => {
     const summary = (r.summary ?? {}) as { measured?: number; unmeasurable?: number; notApplicable?: number; failures?: Record<string, number>; error?: string; durationMs?: number };
@@ -81,7 +76,7 @@ export function recentCrawlRuns(db: Db, limit = 30) {
       error: summary.error ?? null,
     };
   });
-  const deliveries = Object.fromEntries(db.select({ status: webhookDeliveries.status, n: count() }).from(webhookDeliveries).groupBy(webhookDeliveries.status).all().map((d) => [d.status, d.n]));
+  const deliveries = Object.fromEntries((await db.select({ status: webhookDeliveries.status, n: count() }).from(webhookDeliveries).groupBy(webhookDeliveries.status)).map((d) => [d.status, d.n]));
   return {
     items,
     failuresByType: Object.entries(failuresByType).sort((a, b) => b[1] - a[1]).map(([type, n]) => ({ type, count: n })),

@@ -19,17 +19,27 @@ export interface CachedAnswer {
  */
 export class ResponseCache {
   private readonly entries = new Map<string, CachedAnswer>();
+  /** Answers being built: a second request for one waits for it rather than building it again. */
+  private readonly building = new Map<string, Promise<CachedAnswer>>();
 
   constructor(private readonly max = 500) {}
 
   /** The answer as bytes, encoded once: a hit costs a lookup and a write. */
-  get(key: string, build: () => unknown): CachedAnswer {
+  async get(key: string, build: () => unknown): Promise<CachedAnswer> {
     const entry = this.entries.get(key);
     if (entry) return { ...entry, hit: true };
-    const built = cachedAnswer(Buffer.from(JSON.stringify(build())));
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, built);
-    return { ...built, hit: false };
+    const pending = this.building.get(key);
+    if (pending) return { ...(await pending), hit: true };
+    const making = (async () => cachedAnswer(Buffer.from(JSON.stringify(await build()))))();
+    this.building.set(key, making);
+    try {
+      const built = await making;
+      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, built);
+      return { ...built, hit: false };
+    } finally {
+      this.building.delete(key);
+    }
   }
 }
 

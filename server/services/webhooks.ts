@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
-import { WRITE, type Db } from '../../db/client.ts';
+import { first, transaction, type Db } from '../../db/client.ts';
 import { administrations, ministries, webhookDeliveries, webhooks, type WebhookScope } from '../../db/schema/index.ts';
 import { isPrivateAddress } from '../../jobs/http/dispatcher.ts';
 import type { User } from '../auth/accounts.ts';
@@ -12,24 +12,25 @@ import { DomainError } from '../../contracts/errors.ts';
 type Webhook = typeof webhooks.$inferSelect;
 
 /** Whether a user answers for a group: its own ministries and administrations, and the administrations of its ministries. */
-function mayUse(db: Db, user: User, kind: WebhookScope, slug: string): boolean {
+async function mayUse(db: Db, user: User, kind: WebhookScope, slug: string): Promise<boolean> {
   if (user.role === 'operator') return true;
   if (kind === 'ministry') return user.scope.ministries.includes(slug);
   if (user.scope.administrations.includes(slug)) return true;
-  const parent = db.select({ slug: ministries.slug }).from(administrations).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(administrations.slug, slug)).get();
+  const parent = await first(db.select({ slug: ministries.slug }).from(administrations).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(administrations.slug, slug)));
   return !!parent && user.scope.ministries.includes(parent.slug);
 }
 
-function view(db: Db, w: Webhook, secret?: string) {
+async function view(db: Db, w: Webhook, secret?: string) {
   const counts = Object.fromEntries(
-    db.select({ status: webhookDeliveries.status, n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, w.id)).groupBy(webhookDeliveries.status).all().map((r) => [r.status, r.n]),
+    (await db.select({ status: webhookDeliveries.status, n: count() }).from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, w.id)).groupBy(webhookDeliveries.status)).map((r) => [r.status, r.n]),
   );
-  const failing = db
-    .select({ lastError: webhookDeliveries.lastError })
-    .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.webhookId, w.id), inArray(webhookDeliveries.status, ['pending', 'dead'])))
-    .orderBy(desc(webhookDeliveries.id))
-    .get();
+  const failing = await first(
+    db
+      .select({ lastError: webhookDeliveries.lastError })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.webhookId, w.id), inArray(webhookDeliveries.status, ['pending', 'dead'])))
+      .orderBy(desc(webhookDeliveries.id)),
+  );
   return {
     id: w.id,
     url: w.url,
@@ -41,15 +42,12 @@ function view(db: Db, w: Webhook, secret?: string) {
   };
 }
 
-export function listWebhooks(db: Db, user: User) {
-  return db
-    .select()
-    .from(webhooks)
-    .where(isNull(webhooks.disabledAt))
-    .orderBy(webhooks.id)
-    .all()
-    .filter((w) => mayUse(db, user, w.scopeKind, w.scopeSlug))
-    .map((w) => view(db, w));
+export async function listWebhooks(db: Db, user: User) {
+  const items = [];
+  for (const w of await db.select().from(webhooks).where(isNull(webhooks.disabledAt)).orderBy(webhooks.id)) {
+    if (await mayUse(db, user, w.scopeKind, w.scopeSlug)) items.push(await view(db, w));
+  }
+  return items;
 }
 
 /** Webhooks an account may keep active: each one is a delivery per alert, signed and retried. */
@@ -73,25 +71,25 @@ export function checkWebhookUrl(raw: string, allowPrivate: boolean): string {
   return url.href;
 }
 
-export function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
+export async function createWebhook(db: Db, user: User, input: { url: string; scope: { kind: WebhookScope; slug: string } }, options: { allowPrivate: boolean }, now = new Date()) {
   const { kind, slug } = input.scope;
   const table = kind === 'ministry' ? ministries : administrations;
-  if (!db.select({ id: table.id }).from(table).where(eq(table.slug, slug)).get()) throw new DomainError('group.unknown', `unknown ${kind} "${slug}"`, { kind, slug });
-  if (!mayUse(db, user, kind, slug)) throw new DomainError('webhook.group_out_of_scope', 'This group is outside your scope.', { kind, slug });
+  if (!(await first(db.select({ id: table.id }).from(table).where(eq(table.slug, slug))))) throw new DomainError('group.unknown', `unknown ${kind} "${slug}"`, { kind, slug });
+  if (!(await mayUse(db, user, kind, slug))) throw new DomainError('webhook.group_out_of_scope', 'This group is outside your scope.', { kind, slug });
   const url = checkWebhookUrl(input.url, options.allowPrivate);
-  const active = db.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, user.id), isNull(webhooks.disabledAt))).get()?.n ?? 0;
+  const active = (await first(db.select({ n: count() }).from(webhooks).where(and(eq(webhooks.createdBy, user.id), isNull(webhooks.disabledAt)))))?.n ?? 0;
   if (active >= WEBHOOKS_PER_ACCOUNT) throw new DomainError('webhook.limit', `${WEBHOOKS_PER_ACCOUNT} active webhooks at most per account: remove one before adding another.`, { max: WEBHOOKS_PER_ACCOUNT });
   const secret = randomBytes(32).toString('base64url');
-  const created = db.insert(webhooks).values({ scopeKind: kind, scopeSlug: slug, url, secret, createdBy: user.id, createdAt: now }).returning().get();
+  const created = (await first(db.insert(webhooks).values({ scopeKind: kind, scopeSlug: slug, url, secret, createdBy: user.id, createdAt: now }).returning()))!;
   return view(db, created, secret);
 }
 
-export function deleteWebhook(db: Db, user: User, id: number, now = new Date()): void {
-  const webhook = db.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.disabledAt))).get();
+export async function deleteWebhook(db: Db, user: User, id: number, now = new Date()): Promise<void> {
+  const webhook = await first(db.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.disabledAt))));
   if (!webhook) throw new DomainError('webhook.not_found', `No webhook ${id}.`, { id });
-  if (!mayUse(db, user, webhook.scopeKind, webhook.scopeSlug)) throw new DomainError('webhook.out_of_scope', 'This webhook is outside your scope.', { id });
-  db.transaction((tx) => {
-    tx.update(webhooks).set({ disabledAt: now }).where(eq(webhooks.id, id)).run();
-    tx.update(webhookDeliveries).set({ status: 'dead', lastError: 'webhook supprimé' }).where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending'))).run();
-  }, WRITE);
+  if (!(await mayUse(db, user, webhook.scopeKind, webhook.scopeSlug))) throw new DomainError('webhook.out_of_scope', 'This webhook is outside your scope.', { id });
+  await transaction(db, async (tx) => {
+    await tx.update(webhooks).set({ disabledAt: now }).where(eq(webhooks.id, id));
+    await tx.update(webhookDeliveries).set({ status: 'dead', lastError: 'webhook supprimé' }).where(and(eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'pending')));
+  });
 }

@@ -14,8 +14,8 @@ import { observations } from '../../db/schema/index.ts';
 // A crawled page's hostile links in procedure 104's evidence: they must show as text, never as links.
 const HOSTILE = { url: 'javascript:alert(document.domain)', finalUrl: 'data:text/html,<script>alert(1)</script>', callToAction: { text: 'Commencer', href: 'javascript:void(0)' }, tool: 'test', toolVersion: '1' };
 const dashboard = useDashboard({
-  seed: (db) => {
-    db.update(observations).set({ evidence: HOSTILE }).where(and(eq(observations.procedureId, 104), eq(observations.criterion, 'online'))).run();
+  seed: async (db) => {
+    await db.update(observations).set({ evidence: HOSTILE }).where(and(eq(observations.procedureId, 104), eq(observations.criterion, 'online')));
   },
 });
 

@@ -36,10 +36,10 @@ let declaredId: number;
 
 beforeAll(async () => {
   db = await createDemoDb(join(dir, 'spaces.sqlite'));
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   team = await createAccount(db, 'team', { ministries: ['interieur'] }, 'Équipe Intérieur');
   operator = await createAccount(db, 'operator', {}, 'Opératrice');
-  interieur = new Set(procedureIdsOf(db, 'interieur'));
+  interieur = new Set(await procedureIdsOf(db, 'interieur'));
   queue = new RecheckQueue(db, {
     newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }),
     checks: ['online', 'auth', 'handicap', 'dlnuf'].map((n) => checkByName(n)!),
@@ -124,7 +124,7 @@ describe('the ministry team space', () => {
       await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration enregistrée : Taux de recours au numérique, 64,5\u00a0%\./);
       await expect.poll(() => page.locator('tr[data-declaration]').first().textContent()).toMatch(/64,5.*Statistiques du service/);
       await expect.poll(() => page.locator('tr[data-criterion="usage"]').textContent()).toMatch(/déclaré/);
-      const stored = db.select().from(declarations).where(eq(declarations.procedureId, id)).all();
+      const stored = await db.select().from(declarations).where(eq(declarations.procedureId, id));
       expect(stored.map((d) => [d.criterion, d.valueNum])).toEqual([['usage', 64.5]]);
 
       // Asks for a re-check, sees it progress, then its result.
@@ -148,11 +148,11 @@ describe('the ministry team space', () => {
       await expect.poll(() => row.getByRole('group').textContent()).toMatch(/Retirer cette déclaration \?/);
       await expectNoAxeViolations(page);
       await row.getByRole('button', { name: 'Annuler' }).click();
-      expect(db.select().from(declarations).where(eq(declarations.procedureId, id)).all().filter((d) => d.supersededAt === null)).toHaveLength(1);
+      expect((await db.select().from(declarations).where(eq(declarations.procedureId, id))).filter((d) => d.supersededAt === null)).toHaveLength(1);
       await row.getByRole('button', { name: /^Retirer/ }).click();
       await row.getByRole('button', { name: 'Confirmer le retrait' }).click();
       await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration retirée : Taux de recours au numérique\./);
-      expect(db.select().from(declarations).where(eq(declarations.procedureId, id)).all().filter((d) => d.supersededAt === null)).toHaveLength(0);
+      expect((await db.select().from(declarations).where(eq(declarations.procedureId, id))).filter((d) => d.supersededAt === null)).toHaveLength(0);
       // Declared again: the edition test below expects it.
       await page.locator('#declaration-critere').selectOption('usage');
       await page.locator('#declaration-valeur').fill('64,5');
@@ -161,7 +161,7 @@ describe('the ministry team space', () => {
       await expect.poll(() => page.locator('.fr-alert--success').textContent()).toMatch(/Déclaration enregistrée/);
 
       // Another ministry's procedure: said, not shown.
-      const foreign = db.select({ id: procedures.id }).from(procedures).all().find((p) => !interieur.has(p.id))!.id;
+      const foreign = (await db.select({ id: procedures.id }).from(procedures)).find((p) => !interieur.has(p.id))!.id;
       await page.goto(`${base}/espace/demarches/${foreign}`, { waitUntil: 'networkidle' });
       await expect.poll(() => page.locator('main h1').textContent()).toBe('Démarche hors de votre périmètre');
 

@@ -22,14 +22,14 @@ export interface Dashboard {
 }
 
 /** Registers the suite's hooks; the returned object is filled before the first test runs. */
-export function useDashboard(options: { seed?: (db: Db) => void } = {}): Dashboard {
+export function useDashboard(options: { seed?: (db: Db) => Promise<void> } = {}): Dashboard {
   const state = { dir: mkdtempSync(join(tmpdir(), 'observatoire-e2e-')) } as Dashboard;
   let app: FastifyInstance | undefined;
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const db = await createDemoDb(join(state.dir, 'e2e.sqlite'));
-    seedTwoEditions(db);
-    options.seed?.(db);
+    await seedTwoEditions(db);
+    await options.seed?.(db);
     const started = await startServer(db);
     app = started.app;
     state.base = started.url;

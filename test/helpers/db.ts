@@ -1,19 +1,32 @@
 import { openMigratedDatabase, type Db } from '../../db/client.ts';
+import { ENGINE } from '../../db/engine.ts';
+import { procedures, administrations, ministries } from '../../db/schema/index.ts';
+import { eq, asc } from 'drizzle-orm';
 import { readCatalogueFile, DEMO_CATALOGUE } from '../../server/catalogue/file.ts';
 import { importCatalogue } from '../../server/catalogue/import.ts';
 import type { CatalogueRow } from '../../server/catalogue/parse.ts';
+import { freshPostgresDatabase } from './postgres.ts';
+
+/**
+ * Where a test's private database lives: a SQLite file (or `:memory:`), or, when the tests run on
+ * PostgreSQL (OBSERVATOIRE_DATABASE_URL, the `postgres` project), a fresh database of the test
+ * cluster, made from the migrated template. `file` is ignored on PostgreSQL.
+ */
+export async function testDatabaseLocation(file = ':memory:'): Promise<string> {
+  return ENGINE === 'postgres' ? freshPostgresDatabase() : file;
+}
 
 /** A fresh, migrated, private database. */
-export function createTestDb(): Db {
-  return openMigratedDatabase(':memory:');
+export async function createTestDb(file = ':memory:'): Promise<Db> {
+  return openMigratedDatabase(await testDatabaseLocation(file));
 }
 
 /** A fresh database holding the demo catalogue (250 procedures). */
 export async function createDemoDb(file = ':memory:'): Promise<Db> {
-  const db = openMigratedDatabase(file);
+  const db = await createTestDb(file);
   const parsed = await readCatalogueFile(DEMO_CATALOGUE);
   if (parsed.errors.length > 0) throw new Error(`demo catalogue invalid: ${JSON.stringify(parsed.errors)}`);
-  importCatalogue(db, parsed.rows);
+  await importCatalogue(db, parsed.rows);
   return db;
 }
 
@@ -38,10 +51,13 @@ export function catalogueRow(overrides: Partial<CatalogueRow> = {}): CatalogueRo
 }
 
 /** The ids of a ministry's procedures (the team tests' scope). */
-export function procedureIdsOf(db: Db, ministrySlug: string): number[] {
-  return (
-    db.$client
-      .prepare('select p.id from procedures p join administrations a on a.id = p.administration_id join ministries m on m.id = a.ministry_id where m.slug = ? order by p.id')
-      .all(ministrySlug) as { id: number }[]
-  ).map((r) => r.id);
+export async function procedureIdsOf(db: Db, ministrySlug: string): Promise<number[]> {
+  const rows = await db
+    .select({ id: procedures.id })
+    .from(procedures)
+    .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
+    .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
+    .where(eq(ministries.slug, ministrySlug))
+    .orderBy(asc(procedures.id));
+  return rows.map((r) => r.id);
 }

@@ -15,8 +15,8 @@ export const EXPIRED_STATEMENT = { procedureId: 102, rate: 88, date: '2022-03-14
  */
 const CRITERIA_SEEDED = 7;
 
-export function seedTwoEditions(db: Db): void {
-  const ids = db.select({ id: procedures.id }).from(procedures).all().map((p) => p.id);
+export async function seedTwoEditions(db: Db): Promise<void> {
+  const ids = (await db.select({ id: procedures.id }).from(procedures).orderBy(procedures.id)).map((p) => p.id);
   const quarters = [
     { slug: '2026-T2', at: new Date('2026-05-15T00:00:00Z'), closed: new Date('2026-07-01T06:00:00Z') },
     { slug: '2026-T3', at: new Date('2026-08-15T00:00:00Z'), closed: new Date('2026-10-01T06:00:00Z') },
@@ -46,9 +46,9 @@ export function seedTwoEditions(db: Db): void {
     // pattern value would be), its rate and date are kept and shown.
     const expired = rows.find((r) => r.procedureId === EXPIRED_STATEMENT.procedureId && r.criterion === 'handicap');
     if (expired) Object.assign(expired, { valueNum: EXPIRED_STATEMENT.rate, valueText: 'partiellement conforme', reason: 'statement_expired', evidence: { ...evidence, statement: 'found', statementUrl: 'http://x.test/accessibilite', statementDate: EXPIRED_STATEMENT.date, rate: EXPIRED_STATEMENT.rate, expired: true } });
-    for (let i = 0; i < rows.length; i += 500) db.insert(observations).values(rows.slice(i, i + 500)).run();
-    recordProbes(db, ids.map((id) => ({ procedureId: id, ok: id % 11 !== 0, httpStatus: 200, durationMs: 100 + (id % 8) * 100, failure: id % 11 !== 0 ? null : 'timeout' })), quarter.at);
-    closeEdition(db, quarter.slug, { now: quarter.closed });
-    publishEdition(db, quarter.slug, quarter.closed);
+    for (let i = 0; i < rows.length; i += 500) await db.insert(observations).values(rows.slice(i, i + 500));
+    await recordProbes(db, ids.map((id) => ({ procedureId: id, ok: id % 11 !== 0, httpStatus: 200, durationMs: 100 + (id % 8) * 100, failure: id % 11 !== 0 ? null : 'timeout' })), quarter.at);
+    await closeEdition(db, quarter.slug, { now: quarter.closed });
+    await publishEdition(db, quarter.slug, quarter.closed);
   }
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { alerts, webhookDeliveries } from '../../db/schema/index.ts';
 import { DELIVERY_HEADER, deliveryError, deliveryStatusError, retryDelay, sign, SIGNATURE_HEADER, TIMESTAMP_HEADER, WebhookOutbox } from '../../jobs/outbox.ts';
 import { writeObservations } from '../../jobs/crawl.ts';
@@ -40,29 +40,29 @@ afterAll(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
 });
 
-function regression(procedureId: number, at: Date): void {
-  const observe = (value: string, when: Date) =>
+async function regression(procedureId: number, at: Date): Promise<void> {
+  const observe = async (value: string, when: Date) =>
     writeObservations(db, null, procedureId, [{ check: 'online', criterion: 'online', status: 'measured', value, observedAt: when, evidence: { url: 'http://x.test/' }, details: {} }] as never, when);
-  observe('Oui', new Date(at.getTime() - 60_000));
-  observe('Non', at);
+  await observe('Oui', new Date(at.getTime() - 60_000));
+  await observe('Non', at);
 }
 
 describe('the webhook outbox', () => {
   it('delivers every alert once a receiver that was down comes back, in order, signed', async () => {
     const account = await createAccount(db, 'team', { ministries: ['interieur'] });
-    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    const user = (await first(db.select().from(users).where(eq(users.id, account.id))))!;
     const port = await freePort();
-    const webhook = createWebhook(db, user, { url: `http://127.0.0.1:${port}/alerts`, scope: { kind: 'ministry', slug: 'interieur' } }, { allowPrivate: true });
+    const webhook = await createWebhook(db, user, { url: `http://127.0.0.1:${port}/alerts`, scope: { kind: 'ministry', slug: 'interieur' } }, { allowPrivate: true });
 
     let clock = new Date('2026-11-02T08:00:00Z');
     const outbox = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => clock, timeoutMs: 2_000 });
     // Three alerts while the receiver is down: two regressions on Intérieur procedures, a publication.
-    const interieur = procedureIdsOf(db, 'interieur').map((id) => ({ id }));
-    regression(interieur[0]!.id, clock);
-    regression(interieur[1]!.id, clock);
-    closeEdition(db, '2026-T3', { now: clock, allowEmpty: true }); // the quarter's measurements are not the point here
-    publishEdition(db, '2026-T3', clock);
-    const expected = db.select().from(alerts).orderBy(alerts.id).all();
+    const interieur = (await procedureIdsOf(db, 'interieur')).map((id) => ({ id }));
+    await regression(interieur[0]!.id, clock);
+    await regression(interieur[1]!.id, clock);
+    await closeEdition(db, '2026-T3', { now: clock, allowEmpty: true }); // the quarter's measurements are not the point here
+    await publishEdition(db, '2026-T3', clock);
+    const expected = await db.select().from(alerts).orderBy(alerts.id);
     expect(expected.map((a) => a.kind)).toEqual(['regression', 'regression', 'edition_published']);
 
     // Down: the first delivery fails and is put off; the others wait behind it.
@@ -71,7 +71,7 @@ describe('the webhook outbox', () => {
       expect(pass.delivered).toBe(0);
       if (i < 3) clock = new Date(clock.getTime() + retryDelay(i + 1) + 1000);
     }
-    const waiting = db.select().from(webhookDeliveries).all();
+    const waiting = await db.select().from(webhookDeliveries).orderBy(webhookDeliveries.id);
     expect(waiting.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
     expect(waiting[0]!.attempts).toBe(4);
     // What the team reads: the kind of failure, no system message.
@@ -97,24 +97,24 @@ describe('the webhook outbox', () => {
     // Delivered once: a further pass sends nothing.
     expect(await outbox.kick()).toEqual({ delivered: 0, failed: 0, dead: 0, retried: 0 });
     expect(received).toHaveLength(3);
-    expect(db.select().from(webhookDeliveries).all().every((d) => d.status === 'delivered' && d.deliveredAt)).toBe(true);
+    expect((await db.select().from(webhookDeliveries)).every((d) => d.status === 'delivered' && d.deliveredAt)).toBe(true);
     await outbox.stop();
   });
 
   it('tells a team why its deliveries fail without saying what lies inside the network: no address, no port state, no system message', async () => {
     const account = await createAccount(db, 'team', { ministries: ['justice'] });
-    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    const user = (await first(db.select().from(users).where(eq(users.id, account.id))))!;
     const answering = createServer((_req, res) => res.writeHead(410).end());
     await new Promise<void>((resolve) => answering.listen(0, '127.0.0.1', resolve));
     const port = (answering.address() as { port: number }).port;
     // Accepted when created (tests allow private addresses), delivered by a production outbox.
-    const internal = createWebhook(db, user, { url: `http://localhost:${port}/interne`, scope: { kind: 'ministry', slug: 'justice' } }, { allowPrivate: true });
+    const internal = await createWebhook(db, user, { url: `http://localhost:${port}/interne`, scope: { kind: 'ministry', slug: 'justice' } }, { allowPrivate: true });
     const clock = new Date('2026-11-03T08:00:00Z');
-    regression(procedureIdsOf(db, 'justice')[0]!, clock);
+    await regression((await procedureIdsOf(db, 'justice'))[0]!, clock);
     const production = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: false, clock: () => clock, timeoutMs: 2_000 });
     await production.kick();
     await production.stop();
-    const refused = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id)).get()!;
+    const refused = (await first(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id))))!;
     expect(refused.lastError).toBe('adresse refusée (réseau privé ou local)');
     expect(refused.lastError).not.toMatch(/127\.0\.0\.1|::1|EBLOCKED/);
     // A receiver's own answer is the team's to know.
@@ -122,14 +122,14 @@ describe('the webhook outbox', () => {
     await permissive.kick();
     await permissive.stop();
     answering.close();
-    expect(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id)).get()!.lastError).toBe('HTTP 410');
+    expect((await first(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, internal.id))))!.lastError).toBe('HTTP 410');
     expect(deliveryError(Object.assign(new Error('getaddrinfo ENOTFOUND intranet.corp'), { code: 'ENOTFOUND' }), 'http://intranet.corp/')).toBe('nom de domaine introuvable');
     expect(deliveryStatusError(301)).toBe('HTTP 301 (redirection non suivie)');
   });
 
   it('sends again at once, on a fresh connection, a delivery whose connection dropped under way', async () => {
     const account = await createAccount(db, 'team', { ministries: ['culture'] });
-    const user = db.select().from(users).where(eq(users.id, account.id)).get()!;
+    const user = (await first(db.select().from(users).where(eq(users.id, account.id))))!;
     let requests = 0;
     const flaky = createServer((req, res) => {
       requests++;
@@ -139,8 +139,8 @@ describe('the webhook outbox', () => {
       req.on('end', () => res.writeHead(204).end());
     });
     await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
-    const hook = createWebhook(db, user, { url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`, scope: { kind: 'ministry', slug: 'culture' } }, { allowPrivate: true });
-    regression(procedureIdsOf(db, 'culture')[0]!, new Date('2026-11-04T08:00:00Z'));
+    const hook = await createWebhook(db, user, { url: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/`, scope: { kind: 'ministry', slug: 'culture' } }, { allowPrivate: true });
+    await regression((await procedureIdsOf(db, 'culture'))[0]!, new Date('2026-11-04T08:00:00Z'));
     const outbox = new WebhookOutbox(db, { publicUrl: 'https://observatoire.example', allowPrivate: true, clock: () => new Date('2026-11-04T08:00:00Z'), timeoutMs: 2_000 });
     const pass = await outbox.kick();
     await outbox.stop();
@@ -148,7 +148,7 @@ describe('the webhook outbox', () => {
     // (The earlier test's refused webhook fails again in the same pass: it is another receiver.)
     expect(pass).toMatchObject({ delivered: 1, retried: 1 });
     expect(requests).toBe(2);
-    expect(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id)).get()).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await first(db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id)))).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 
   it('signs the body with the secret: a receiver with another key rejects it', () => {

@@ -5,6 +5,7 @@ import { asc, eq } from 'drizzle-orm';
 import { localSampler, probeRound, probeRounds, recordProbes, type Sampler } from '../../jobs/probe.ts';
 import { ProbeThread } from '../../jobs/probe-thread.ts';
 import { Crawler } from '../../jobs/crawler.ts';
+import { first as firstRow } from '../../db/client.ts';
 import { probeDaily, probes, procedures } from '../../db/schema/index.ts';
 import { createDemoDb, createTestDb, catalogueRow } from '../helpers/db.ts';
 import { importCatalogue } from '../../server/catalogue/import.ts';
@@ -13,7 +14,7 @@ import { demoCrawler } from '../helpers/crawler.ts';
 describe('probeRound', () => {
   it('samples every active procedure once and rolls the samples up by day', async () => {
     const db = await createDemoDb();
-    db.update(procedures).set({ retiredAt: new Date() }).where(eq(procedures.id, 101)).run();
+    await db.update(procedures).set({ retiredAt: new Date() }).where(eq(procedures.id, 101));
     const crawler = demoCrawler({ browser: false });
     try {
       const at = new Date('2026-08-15T10:00:00Z');
@@ -22,14 +23,14 @@ describe('probeRound', () => {
       expect(first.ok).toBeGreaterThan(220);
       expect(first.failures).toMatchObject({ timeout: 1, redirects: 1, too_large: 2, parse: 1, network: 1 });
       await probeRound(db, crawler, { now: new Date('2026-08-15T10:05:00Z'), timeoutMs: 2000 });
-      expect(db.select().from(probes).all()).toHaveLength(498);
+      expect(await db.select().from(probes)).toHaveLength(498);
 
-      const day = db.select().from(probeDaily).where(eq(probeDaily.procedureId, 102)).all();
+      const day = await db.select().from(probeDaily).where(eq(probeDaily.procedureId, 102));
       expect(day).toEqual([expect.objectContaining({ day: '2026-08-15', samples: 2, failures: 0 })]);
-      const samples = db.select().from(probes).where(eq(probes.procedureId, 102)).all();
+      const samples = await db.select().from(probes).where(eq(probes.procedureId, 102));
       expect(day[0]!.durationSumMs).toBe(samples.reduce((s, p) => s + (p.durationMs ?? 0), 0));
 
-      const serverError = db.select().from(probeDaily).where(eq(probeDaily.procedureId, 344)).get()!; // HTTP 500 everywhere
+      const serverError = (await firstRow(db.select().from(probeDaily).where(eq(probeDaily.procedureId, 344))))!; // HTTP 500 everywhere
       expect(serverError).toMatchObject({ samples: 2, failures: 2, failuresByType: { http: 2 } });
     } finally {
       await crawler.close();
@@ -63,8 +64,8 @@ describe('probeRounds', () => {
 
   it.each(['this thread', 'a probe thread'] as const)('overlaps rounds from %s, writes each at its own moment, times the page alone, reads robots.txt once', async (where) => {
     const { server, port, robotsReads } = await sites();
-    const db = createTestDb();
-    importCatalogue(db, [
+    const db = await createTestDb();
+    await importCatalogue(db, [
       catalogueRow({ id: 1, startUrl: 'http://quick.demarches.test/' }),
       catalogueRow({ id: 2, startUrl: 'http://slow.demarches.test/' }),
       catalogueRow({ id: 3, startUrl: 'http://flaky-robots.demarches.test/' }),
@@ -80,7 +81,7 @@ describe('probeRounds', () => {
       expect(progress).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(summaries.map((s) => s.probes)).toEqual(Array(10).fill(3));
 
-      const rows = db.select().from(probes).orderBy(asc(probes.at), asc(probes.procedureId)).all();
+      const rows = await db.select().from(probes).orderBy(asc(probes.at), asc(probes.procedureId));
       expect(rows).toHaveLength(30);
       expect([...new Set(rows.map((r) => r.at.getTime()))]).toEqual(moments.map((m) => m.getTime()));
       // The slow site answers every time, in about its 600 ms: it waited for no one, no one for it;
@@ -95,7 +96,7 @@ describe('probeRounds', () => {
       // later, the file is read again (a failure is kept an hour, RFC 9309).
       const flaky = rows.filter((r) => r.procedureId === 3);
       expect(flaky.map((r) => r.failure)).toEqual(['http', ...Array(9).fill(null)]);
-      expect(db.select().from(probeDaily).where(eq(probeDaily.procedureId, 3)).all().reduce((n, d) => n + d.failures, 0)).toBe(1);
+      expect((await db.select().from(probeDaily).where(eq(probeDaily.procedureId, 3))).reduce((n, d) => n + d.failures, 0)).toBe(1);
     } finally {
       await sampler.close();
       await new Promise((resolve) => server.close(resolve));
@@ -104,16 +105,16 @@ describe('probeRounds', () => {
 });
 
 describe('recordProbes', () => {
-  it('adds to the day roll-up: samples, failures by type, sum of successful durations', () => {
-    const db = createTestDb();
-    importCatalogue(db, [catalogueRow({ id: 1 })]);
+  it('adds to the day roll-up: samples, failures by type, sum of successful durations', async () => {
+    const db = await createTestDb();
+    await importCatalogue(db, [catalogueRow({ id: 1 })]);
     const at = new Date('2026-01-02T00:00:00Z');
-    recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 120, failure: null }], at);
-    recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: null, durationMs: null, failure: 'timeout' }], at);
-    recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: 503, durationMs: 80, failure: 'http' }], at);
-    recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: null, durationMs: null, failure: 'timeout' }], at);
-    recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 100, failure: null }], new Date('2026-01-03T00:00:00Z'));
-    expect(db.select().from(probeDaily).all()).toEqual([
+    await recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 120, failure: null }], at);
+    await recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: null, durationMs: null, failure: 'timeout' }], at);
+    await recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: 503, durationMs: 80, failure: 'http' }], at);
+    await recordProbes(db, [{ procedureId: 1, ok: false, httpStatus: null, durationMs: null, failure: 'timeout' }], at);
+    await recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 100, failure: null }], new Date('2026-01-03T00:00:00Z'));
+    expect(await db.select().from(probeDaily).orderBy(asc(probeDaily.day))).toEqual([
       { procedureId: 1, day: '2026-01-02', samples: 4, failures: 3, durationSumMs: 120, failuresByType: { timeout: 2, http: 1 } },
       { procedureId: 1, day: '2026-01-03', samples: 1, failures: 0, durationSumMs: 100, failuresByType: {} },
     ]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { crawlRuns, observations, rechecks } from '../../db/schema/index.ts';
 import { Crawler } from '../../jobs/crawler.ts';
 import { RecheckQueue } from '../../jobs/rechecks.ts';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = await createDemoDb();
   queue = new RecheckQueue(db, { newCrawler: () => new Crawler({ contactUrl: 'http://127.0.0.1/methodologie', demoPort: inject('universePort'), perHostDelayMs: 0 }), checks: HTTP_CHECKS });
   app = await buildCheckedServer({ db, appInfo: { version: 'test', demo: true }, logLevel: 'silent', rechecks: queue });
-  id = procedureIdsOf(db, 'interieur')[0]!;
+  id = (await procedureIdsOf(db, 'interieur'))[0]!;
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] })).email);
 });
 afterAll(async () => {
@@ -50,9 +50,9 @@ describe('re-checks', () => {
     expect(done).toMatchObject({ status: 'done', error: null, startedAt: expect.any(String), finishedAt: expect.any(String) });
     expect(done.results.map((r: { criterion: string }) => r.criterion).sort()).toEqual(['auth', 'dlnuf', 'handicap', 'online']);
     // Each result is a real observation of a crawl run triggered by the re-check.
-    const row = db.select().from(rechecks).where(eq(rechecks.id, recheck.id)).get()!;
-    expect(db.select().from(crawlRuns).where(eq(crawlRuns.id, row.crawlRunId!)).get()).toMatchObject({ trigger: 'recheck', status: 'completed', procedureCount: 1 });
-    const written = db.select().from(observations).where(eq(observations.crawlRunId, row.crawlRunId!)).all();
+    const row = (await first(db.select().from(rechecks).where(eq(rechecks.id, recheck.id))))!;
+    expect(await first(db.select().from(crawlRuns).where(eq(crawlRuns.id, row.crawlRunId!)))).toMatchObject({ trigger: 'recheck', status: 'completed', procedureCount: 1 });
+    const written = await db.select().from(observations).where(eq(observations.crawlRunId, row.crawlRunId!));
     expect(written.map((o) => o.id).sort()).toEqual(done.results.map((r: { observationId: number }) => r.observationId).sort());
     expect(done.results.find((r: { criterion: string }) => r.criterion === 'online')).toMatchObject({ status: 'measured', level: expect.any(String) });
 
@@ -63,10 +63,10 @@ describe('re-checks', () => {
     expect(tooSoon.json()).toMatchObject({ code: 'recheck.too_soon', message: expect.stringMatching(/less than 10 minutes/), params: { minutes: 10 } });
   });
 
-  it('queues again a re-check a killed server left running', () => {
-    const recheckId = db.insert(rechecks).values({ procedureId: id, requestedBy: 1, status: 'running', requestedAt: new Date(), startedAt: new Date() }).returning().get().id;
+  it('queues again a re-check a killed server left running', async () => {
+    const recheckId = (await first(db.insert(rechecks).values({ procedureId: id, requestedBy: 1, status: 'running', requestedAt: new Date(), startedAt: new Date() }).returning()))!.id;
     const restarted = new RecheckQueue(db, { newCrawler: () => { throw new Error('not used'); } });
-    void restarted;
-    expect(db.select().from(rechecks).where(eq(rechecks.id, recheckId)).get()).toMatchObject({ status: 'queued', startedAt: null });
+    await restarted.ready;
+    expect(await first(db.select().from(rechecks).where(eq(rechecks.id, recheckId)))).toMatchObject({ status: 'queued', startedAt: null });
   });
 });

@@ -40,7 +40,7 @@ describe('Scheduler', () => {
   });
 
   it('schedules probes every 5 minutes, a nightly crawl and survey pull, and runs them on the clock it is given', async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const jobs = observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) });
     expect(jobs.map((j) => [j.name, j.schedule])).toEqual([['probe', '*/5 * * * *'], ['crawl', '0 3 * * *'], ['survey', '30 4 * * *'], ['edition-close', '0 6 1 1,4,7,10 *']]);
     const lines: string[] = [];
@@ -50,15 +50,15 @@ describe('Scheduler', () => {
   });
 
   it('closes the past quarter as a draft on the first day of a new quarter', async () => {
-    const db = createTestDb();
+    const db = await createTestDb();
     const scheduler = new Scheduler(observatoryJobs({ db, newCrawler: () => demoCrawler({ browser: false }) }), { log: () => undefined, clock: () => new Date('2026-10-01T06:00:00Z') });
     // Nothing measured in 2026-T3: no empty draft.
     expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: 'no draft 2026-T3: nothing was measured in the quarter' });
-    expect(db.select().from(editions).all()).toEqual([]);
+    expect(await db.select().from(editions)).toEqual([]);
     // One probe round in the quarter: its draft.
-    importCatalogue(db, [catalogueRow({ id: 1 })]);
-    recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 100, failure: null }], new Date('2026-08-01T00:00:00Z'));
+    await importCatalogue(db, [catalogueRow({ id: 1 })]);
+    await recordProbes(db, [{ procedureId: 1, ok: true, httpStatus: 200, durationMs: 100, failure: null }], new Date('2026-08-01T00:00:00Z'));
     expect(await scheduler.trigger('edition-close')).toMatchObject({ status: 'completed', summary: expect.stringMatching(/^draft 2026-T3: 1 procedures/) });
-    expect(db.select().from(editions).all()).toEqual([expect.objectContaining({ slug: '2026-T3', status: 'draft' })]);
+    expect(await db.select().from(editions)).toEqual([expect.objectContaining({ slug: '2026-T3', status: 'draft' })]);
   });
 });

@@ -7,6 +7,7 @@ import { observations } from '../../db/schema/index.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { demoCrawler } from '../helpers/crawler.ts';
 import { fetchPage } from '../../jobs/http/fetch.ts';
+import { first } from '../../db/client.ts';
 
 const real = readFileSync(new URL('../../fixtures/real-observatory/survey-stats.jsonl', import.meta.url), 'utf8')
   .trim()
@@ -61,7 +62,7 @@ describe('pullSurveys', () => {
       const result = await pullSurveys(db, crawler, { now: new Date('2026-08-15T12:00:00Z') });
       expect(result).toMatchObject({ procedures: 227, measured: expect.any(Number), failures: {} });
       expect(result.measured).toBeGreaterThan(227 * 3.5);
-      const satisfaction = db.select().from(observations).where(and(eq(observations.procedureId, 102), eq(observations.criterion, 'satisfaction'))).get()!;
+      const satisfaction = (await first(db.select().from(observations).where(and(eq(observations.procedureId, 102), eq(observations.criterion, 'satisfaction')))))!;
       expect(satisfaction).toMatchObject({ status: 'measured', answers: expect.any(Number) });
       expect(satisfaction.valueNum).toBeGreaterThanOrEqual(0);
       expect(satisfaction.valueNum).toBeLessThanOrEqual(10);

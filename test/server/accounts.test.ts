@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { eq, ne } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { administrations, ministries, procedures, users } from '../../db/schema/index.ts';
 import { authenticate, LOCK_MS, MAX_FAILED_LOGINS } from '../../server/auth/accounts.ts';
 import { BODY_LIMIT_BYTES } from '../../server/server.ts';
@@ -25,18 +25,17 @@ let teamAccount: { id: number; email: string };
 let own: number;
 let foreign: number;
 
-const procedureOf = (where: ReturnType<typeof eq>) =>
-  db
+const procedureOf = async (where: ReturnType<typeof eq>) =>
+  (await first(db
     .select({ id: procedures.id })
     .from(procedures)
     .innerJoin(administrations, eq(administrations.id, procedures.administrationId))
     .innerJoin(ministries, eq(ministries.id, administrations.ministryId))
-    .where(where)
-    .get()!.id;
+    .where(where)))!.id;
 
 beforeAll(async () => {
   db = await createDemoDb();
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logs += chunk.toString();
@@ -49,8 +48,8 @@ beforeAll(async () => {
   const account = await createAccount(db, 'team', { ministries: ['interieur'] });
   teamAccount = account;
   team = await login(app, account.email);
-  own = procedureOf(eq(ministries.slug, 'interieur'));
-  foreign = procedureOf(ne(ministries.slug, 'interieur'));
+  own = await procedureOf(eq(ministries.slug, 'interieur'));
+  foreign = await procedureOf(ne(ministries.slug, 'interieur'));
 });
 afterAll(() => app.close());
 
@@ -194,7 +193,7 @@ describe('authentication and CSRF', () => {
     // Locked: the very answer an unknown address gets (status, body, no Retry-After).
     expect({ status: right.statusCode, body: right.json(), retryAfter: right.headers['retry-after'] }).toEqual({ status: 401, body: unknown.json(), retryAfter: undefined });
     expect(unknown.json()).toMatchObject({ code: 'session.login_refused', message: LOGIN_REFUSED.message, params: { attempts: 10, minutes: 15 } });
-    expect(db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, account.id)).get()!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCK_MS - 60_000);
+    expect((await first(db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, account.id))))!.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + LOCK_MS - 60_000);
     // Once the lock has passed, the right password opens again.
     const later = new Date(Date.now() + LOCK_MS + 1000);
     expect(await authenticate(db, account.email, PASSWORD, later)).toMatchObject({ ok: true });
@@ -242,7 +241,7 @@ describe('authentication and CSRF', () => {
   });
 
   it('stores no password, and logs no password, session token or CSRF token', async () => {
-    const stored = db.select({ hash: users.passwordHash }).from(users).all();
+    const stored = await db.select({ hash: users.passwordHash }).from(users);
     expect(stored.every((u) => u.hash.startsWith('scrypt$32768$8$1$') && !u.hash.includes(PASSWORD))).toBe(true);
     expect(logs).toContain('"msg":"login"');
     expect(logs).not.toContain(PASSWORD);
@@ -256,7 +255,7 @@ describe('a team member of one ministry', () => {
   it('sees only the procedures of its ministry', async () => {
     const res = await app.inject({ url: '/api/me/procedures', headers: { cookie: team.cookie } });
     const items = res.json().items as { ministry: { slug: string } }[];
-    const expected = db.select({ id: procedures.id }).from(procedures).innerJoin(administrations, eq(administrations.id, procedures.administrationId)).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(ministries.slug, 'interieur')).all();
+    const expected = await db.select({ id: procedures.id }).from(procedures).innerJoin(administrations, eq(administrations.id, procedures.administrationId)).innerJoin(ministries, eq(ministries.id, administrations.ministryId)).where(eq(ministries.slug, 'interieur'));
     expect(items.length).toBe(expected.length);
     expect(new Set(items.map((i) => i.ministry.slug))).toEqual(new Set(['interieur']));
   });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { createDemoDb } from '../helpers/db.ts';
 import { buildTestApp } from '../helpers/server.ts';
 import { methodologyV1 } from '../../methodology/index.ts';
+import { closeDatabase } from '../../db/client.ts';
 
 let app: FastifyInstance;
 
@@ -140,7 +141,7 @@ describe('the rest of the API', () => {
   it('hides the message of a server error', async () => {
     const db = await createDemoDb();
     const broken = await buildTestApp(db);
-    db.$client.close(); // every query now fails
+    await closeDatabase(db); // every query now fails
     const res = await broken.inject('/api/health');
     expect(res.statusCode).toBe(500);
     expect(res.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', code: 'internal', message: 'Internal server error.' });

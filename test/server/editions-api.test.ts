@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { eq, min } from 'drizzle-orm';
+import { procedures } from '../../db/schema/index.ts';
 import { createDemoDb } from '../helpers/db.ts';
 import { buildCheckedServer, buildTestApp } from '../helpers/server.ts';
 import { seedTwoEditions } from '../helpers/editions.ts';
@@ -12,7 +14,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   const db = await createDemoDb();
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   app = await buildTestApp(db);
 });
 afterAll(() => app.close());
@@ -325,9 +327,10 @@ describe('exports', () => {
 describe('caches', () => {
   it('belong to their app: two apps on two databases with the same edition ids never answer from each other’s cache', async () => {
     const [a, b] = [await createDemoDb(), await createDemoDb()];
-    seedTwoEditions(a);
-    seedTwoEditions(b);
-    b.$client.prepare("UPDATE procedures SET title = 'Titre de la base B' WHERE id = (SELECT min(id) FROM procedures)").run();
+    await seedTwoEditions(a);
+    await seedTwoEditions(b);
+    const [lowest] = await b.select({ id: min(procedures.id) }).from(procedures);
+    await b.update(procedures).set({ title: 'Titre de la base B' }).where(eq(procedures.id, lowest!.id!));
     const [appA, appB] = [await buildCheckedServer({ db: a, appInfo: { version: 't', demo: true }, logLevel: 'silent' }), await buildCheckedServer({ db: b, appInfo: { version: 't', demo: true }, logLevel: 'silent' })];
     try {
       const url = '/api/editions/2026-T3/procedures?sort=title&dir=desc&limit=250';

@@ -17,11 +17,11 @@ let elsewhere: number;
 
 beforeAll(async () => {
   const db = await createDemoDb();
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   app = await buildTestApp(db);
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] })).email);
-  interieur = procedureIdsOf(db, 'interieur');
-  elsewhere = procedureIdsOf(db, 'justice')[0]!;
+  interieur = await procedureIdsOf(db, 'interieur');
+  elsewhere = (await procedureIdsOf(db, 'justice'))[0]!;
 });
 afterAll(() => app.close());
 

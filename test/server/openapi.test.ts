@@ -17,7 +17,7 @@ let operator: Session;
 
 beforeAll(async () => {
   const db = await createDemoDb();
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   app = await buildTestApp(db);
   doc = (await app.inject('/api/openapi.json')).json();
   const account = await createAccount(db, 'operator');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { first, type Db } from '../../db/client.ts';
 import { alerts, procedures, webhookDeliveries } from '../../db/schema/index.ts';
 import { load } from 'cheerio';
 import { writeObservations } from '../../jobs/crawl.ts';
@@ -21,11 +21,11 @@ let ids: number[];
 
 beforeAll(async () => {
   db = await createDemoDb();
-  seedTwoEditions(db);
+  await seedTwoEditions(db);
   app = await buildTestApp(db);
   team = await login(app, (await createAccount(db, 'team', { ministries: ['interieur'] }, 'Équipe Intérieur')).email);
   operator = await login(app, (await createAccount(db, 'operator', {}, 'Opératrice')).email);
-  ids = procedureIdsOf(db, 'interieur');
+  ids = await procedureIdsOf(db, 'interieur');
 });
 afterAll(() => app.close());
 
@@ -36,7 +36,7 @@ describe('the team space', () => {
     // The latest edition is 2026-T3 here; a procedure at "Oui" on both criteria there falls now.
     const t3 = (await app.inject(`/api/editions/2026-T3/procedures?ministry=interieur&limit=100`)).json().items;
     const id = t3.find((r: { scores: Record<string, { level: string }> }) => r.scores['mobile']!.level === 'Oui' && r.scores['online']!.level === 'Oui').id as number;
-    writeObservations(db, null, id, [
+    await writeObservations(db, null, id, [
       { check: 'mobile', criterion: 'mobile', status: 'measured', value: 'Non', observedAt: new Date(), evidence: { url: 'http://x.test/' }, details: {} },
       { check: 'online', criterion: 'online', status: 'measured', value: 'Non', observedAt: new Date(), evidence: { url: 'http://x.test/' }, details: {} },
     ] as never);
@@ -63,16 +63,16 @@ describe('the team space after a quarter already published', () => {
     // 2026-T3's, so the space compares them with 2026-T2 (comparing them with 2026-T3, made of
     // them, would say "0 en recul" whatever fell).
     const fresh = await createDemoDb();
-    seedTwoEditions(fresh);
+    await seedTwoEditions(fresh);
     const freshApp = await buildTestApp(fresh);
     try {
       const member = await login(freshApp, (await createAccount(fresh, 'team', { ministries: ['interieur'] }, 'Équipe')).email);
-      const mine = procedureIdsOf(fresh, 'interieur');
+      const mine = await procedureIdsOf(fresh, 'interieur');
       const t3 = (await freshApp.inject(`/api/editions/2026-T3/procedures?ministry=interieur&limit=100`)).json().items as { id: number; scores: Record<string, { level: string; change: string | null }> }[];
       // A fall measured in September, after the August crawl: an alert, and a recul in the space.
       const falling = t3.find((r) => r.scores['mobile']!.level === 'Oui')!.id;
-      writeObservations(fresh, null, falling, [{ check: 'mobile', criterion: 'mobile', status: 'measured', value: 'Non', observedAt: new Date('2026-09-20T10:00:00Z'), evidence: { url: 'http://x.test/' }, details: {} }] as never, new Date('2026-09-20T10:00:00Z'));
-      const alerted = fresh.select({ procedureId: alerts.procedureId }).from(alerts).where(eq(alerts.kind, 'regression')).all().map((a) => a.procedureId);
+      await writeObservations(fresh, null, falling, [{ check: 'mobile', criterion: 'mobile', status: 'measured', value: 'Non', observedAt: new Date('2026-09-20T10:00:00Z'), evidence: { url: 'http://x.test/' }, details: {} }] as never, new Date('2026-09-20T10:00:00Z'));
+      const alerted = (await fresh.select({ procedureId: alerts.procedureId }).from(alerts).where(eq(alerts.kind, 'regression'))).map((a) => a.procedureId);
       expect(alerted).toEqual([falling]);
 
       const list = (await freshApp.inject({ url: '/api/me/procedures', headers: { cookie: member.cookie } })).json();
@@ -177,17 +177,17 @@ describe('alerts', () => {
     expect(other.statusCode).toBe(201);
     const id = ids[6]!;
     const at = new Date();
-    const observe = (value: string, when: Date) =>
+    const observe = async (value: string, when: Date) =>
       writeObservations(db, null, id, [{ check: 'auth', criterion: 'auth', status: 'measured', value, observedAt: when, evidence: { url: 'http://x.test/' }, details: {} }] as never, when);
-    observe('FranceConnect', new Date(at.getTime() - 1000));
-    observe('Non', at);
-    const alert = db.select().from(alerts).where(and(eq(alerts.kind, 'regression'), eq(alerts.procedureId, id))).get()!;
+    await observe('FranceConnect', new Date(at.getTime() - 1000));
+    await observe('Non', at);
+    const alert = (await first(db.select().from(alerts).where(and(eq(alerts.kind, 'regression'), eq(alerts.procedureId, id)))))!;
     expect(alert.payload.regressions).toEqual([{ criterion: 'auth', label: 'Authentification', before: 'FranceConnect', after: 'Non' }]);
-    const deliveries = db.select().from(webhookDeliveries).where(eq(webhookDeliveries.alertId, alert.id)).all();
+    const deliveries = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.alertId, alert.id));
     expect(deliveries.map((d) => d.webhookId)).toEqual([mine.json().id]);
     // Not measured again the same: no new alert.
-    observe('Non', new Date(at.getTime() + 1000));
-    expect(db.select().from(alerts).where(and(eq(alerts.kind, 'regression'), eq(alerts.procedureId, id))).all()).toHaveLength(1);
+    await observe('Non', new Date(at.getTime() + 1000));
+    expect(await db.select().from(alerts).where(and(eq(alerts.kind, 'regression'), eq(alerts.procedureId, id)))).toHaveLength(1);
   });
 
   it('keeps ten active webhooks at most per account', async () => {
@@ -229,13 +229,13 @@ describe('alerts', () => {
 
   it('is valid Atom (RFC 4287) and keeps a catalogue title as text', async () => {
     // A procedure whose title holds markup, and a regression on it.
-    const id = procedureIdsOf(db, 'interieur')[5]!;
-    db.update(procedures).set({ title: 'Démarche <img src=x onerror=alert(1)> & « test »' }).where(eq(procedures.id, id)).run();
+    const id = (await procedureIdsOf(db, 'interieur'))[5]!;
+    await db.update(procedures).set({ title: 'Démarche <img src=x onerror=alert(1)> & « test »' }).where(eq(procedures.id, id));
     const at = new Date('2026-11-20T10:00:00Z');
-    const observe = (value: string, when: Date) =>
+    const observe = async (value: string, when: Date) =>
       writeObservations(db, null, id, [{ check: 'mobile', criterion: 'mobile', status: 'measured', value, observedAt: when, evidence: { url: 'http://x.test/' }, details: {} }] as never, when);
-    observe('Oui', new Date(at.getTime() - 1000));
-    observe('Non', at);
+    await observe('Oui', new Date(at.getTime() - 1000));
+    await observe('Non', at);
     const xml = (await app.inject('/api/ministries/interieur/alerts.atom')).body;
     const $ = load(xml, { xml: true });
     const feed = $('feed');

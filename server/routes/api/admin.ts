@@ -17,7 +17,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/admin/users',
     { schema: { tags: ['operators'], summary: 'Every account', response: { 200: UserList, ...authErrors } } },
-    async () => ({ items: listUsers(fastify.db).map(publicUser) }),
+    async () => ({ items: (await listUsers(fastify.db)).map(publicUser) }),
   );
 
   fastify.post(
@@ -60,7 +60,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/admin/editions',
     { schema: { tags: ['operators'], summary: 'Every edition, drafts included', response: { 200: EditionEntries, ...authErrors } } },
-    async () => ({ items: listAllEditions(fastify.db) }),
+    async () => ({ items: await listAllEditions(fastify.db) }),
   );
 
   fastify.post(
@@ -96,7 +96,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: { tags: ['operators'], summary: 'Publish a draft: it is frozen for good, and the alert goes to every feed and webhook', params: Quarter, response: { 200: Published, ...authErrors } },
     },
     async (request) => {
-      const result = publishEdition(fastify.db, request.params.slug);
+      const result = await publishEdition(fastify.db, request.params.slug);
       void fastify.outbox?.kick();
       return { slug: request.params.slug, ...result };
     },

@@ -38,9 +38,9 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
   const responses = new ResponseCache();
 
   /** Sends a cached serialization (keyed by edition and query), with its ETag, compressed once if the client accepts it. */
-  const sendCached = (request: FastifyRequest, reply: FastifyReply, slug: string, key: string, build: () => unknown): FastifyReply => {
+  const sendCached = async (request: FastifyRequest, reply: FastifyReply, slug: string, key: string, build: () => unknown): Promise<FastifyReply> => {
     cacheable(reply, slug);
-    return sendAnswer(request, reply, responses.get(key, build));
+    return sendAnswer(request, reply, await responses.get(key, build));
   };
 
   fastify.get(
@@ -55,7 +55,7 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (_request, reply) => {
       // While the demo history is being built, editions appear one after the other.
       reply.header('cache-control', fastify.appInfo.demoHistory?.().state === 'building' ? 'no-store' : 'public, max-age=60');
-      return { items: listPublishedEditions(fastify.db).map(summary) };
+      return { items: (await listPublishedEditions(fastify.db)).map(summary) };
     },
   );
 
@@ -73,12 +73,12 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const edition = load(request.params.slug);
+      const edition = await load(request.params.slug);
       if (!edition) throw notPublished(request.params.slug);
-      return sendCached(request, reply, request.params.slug, `edition|${edition.id}`, () => {
-        const previous = previousPublishedEdition(fastify.db, edition.periodStart);
-        const table = editionTable(fastify.db, edition);
-        const [observatory] = groupSyntheses(table, previous && editionTable(fastify.db, previous), 'observatory');
+      return sendCached(request, reply, request.params.slug, `edition|${edition.id}`, async () => {
+        const previous = await previousPublishedEdition(fastify.db, edition.periodStart);
+        const table = await editionTable(fastify.db, edition);
+        const [observatory] = groupSyntheses(table, previous && (await editionTable(fastify.db, previous)), 'observatory');
         return { ...summary(edition), previous: previous?.slug ?? null, procedures: table.rows.length, observatory: observatory! };
       });
     },
@@ -108,13 +108,13 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const edition = load(request.params.slug);
+      const edition = await load(request.params.slug);
       if (!edition) throw notPublished(request.params.slug);
-      const unknown = unknownGroup(fastify.db, request.query);
+      const unknown = await unknownGroup(fastify.db, request.query);
       if (unknown) throw unknown;
       const { limit = 50, offset = 0, ...query } = request.query;
-      return sendCached(request, reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, () => {
-        const rows = queryRows(editionTable(fastify.db, edition), query);
+      return sendCached(request, reply, request.params.slug, `procedures|${edition.id}|${JSON.stringify(request.query)}`, async () => {
+        const rows = queryRows(await editionTable(fastify.db, edition), query);
         return {
           edition: edition.slug,
           total: rows.length,
@@ -138,16 +138,16 @@ const editionsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const edition = load(request.params.slug);
+      const edition = await load(request.params.slug);
       if (!edition) throw notPublished(request.params.slug);
-      return sendCached(request, reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, () => {
-        const previous = previousPublishedEdition(fastify.db, edition.periodStart);
-        const table = editionTable(fastify.db, edition);
+      return sendCached(request, reply, request.params.slug, `groups|${edition.id}|${request.query.by}`, async () => {
+        const previous = await previousPublishedEdition(fastify.db, edition.periodStart);
+        const table = await editionTable(fastify.db, edition);
         return {
           edition: edition.slug,
           by: request.query.by,
           target: table.methodology.groupTarget,
-          items: groupSyntheses(table, previous && editionTable(fastify.db, previous), request.query.by),
+          items: groupSyntheses(table, previous && (await editionTable(fastify.db, previous)), request.query.by),
         };
       });
     },

@@ -27,11 +27,11 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { format = 'wide', sep = 'comma', ...filters } = request.query;
       const { ministry } = filters;
-      const edition = findPublishedEdition(fastify.db, request.params.slug);
+      const edition = await findPublishedEdition(fastify.db, request.params.slug);
       if (!edition) throw notPublished(request.params.slug);
-      const unknown = unknownGroup(fastify.db, filters);
+      const unknown = await unknownGroup(fastify.db, filters);
       if (unknown) throw unknown;
-      const table = editionTable(fastify.db, edition);
+      const table = await editionTable(fastify.db, edition);
       const rows = queryRows(table, filters);
       const stream = format === 'wide' ? csvStream(wideColumns(table.methodology), wideRows(table, rows), { sep }) : csvStream(LONG_COLUMNS, longRowsOfTable(table, rows), { sep });
       // A view narrower than a ministry is named "selection": the file name cannot hold a search.
@@ -58,7 +58,7 @@ const exportsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { ministry, sep = 'comma' } = request.query;
-      const unknown = unknownGroup(fastify.db, { ministry });
+      const unknown = await unknownGroup(fastify.db, { ministry });
       if (unknown) throw unknown;
       return reply
         .type('text/csv; charset=utf-8')

@@ -3,6 +3,7 @@ import { desc, eq, isNull, or } from 'drizzle-orm';
 import { Feed } from 'feed';
 import type { FastifyReply } from 'fastify';
 import { alerts, ministries } from '../../../db/schema/index.ts';
+import { first } from '../../../db/client.ts';
 import { DomainError, errorResponses } from '../../../contracts/index.ts';
 
 export const FEED_ENTRIES = 50;
@@ -23,7 +24,7 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (_request, reply) => {
-      const rows = fastify.db.select().from(alerts).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(FEED_ENTRIES).all();
+      const rows = await fastify.db.select().from(alerts).orderBy(desc(alerts.createdAt), desc(alerts.id)).limit(FEED_ENTRIES);
       const self = `${base()}/api/alerts.atom`;
       return sendFeed(reply, base(), rows, {
         title: 'Observatoire des démarches en ligne — alertes, tous ministères',
@@ -46,15 +47,14 @@ const feedsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const ministry = fastify.db.select().from(ministries).where(eq(ministries.slug, request.params.slug)).get();
+      const ministry = await first(fastify.db.select().from(ministries).where(eq(ministries.slug, request.params.slug)));
       if (!ministry) throw new DomainError('group.unknown', `unknown ministry "${request.params.slug}"`, { kind: 'ministry', slug: request.params.slug });
-      const rows = fastify.db
+      const rows = await fastify.db
         .select()
         .from(alerts)
         .where(or(eq(alerts.ministryId, ministry.id), isNull(alerts.ministryId)))
         .orderBy(desc(alerts.createdAt), desc(alerts.id))
-        .limit(FEED_ENTRIES)
-        .all();
+        .limit(FEED_ENTRIES);
       return sendFeed(reply, base(), rows, {
         title: `Observatoire des démarches en ligne — alertes : ${ministry.name}`,
         description: `Reculs mesurés sur les démarches relevant de : ${ministry.name} ; éditions publiées.`,

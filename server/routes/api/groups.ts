@@ -32,19 +32,20 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { by, slug } = request.params;
       const count = request.query.editions ?? 5;
-      const published = listPublishedEditions(fastify.db).slice(0, count).reverse();
+      const published = (await listPublishedEditions(fastify.db)).slice(0, count).reverse();
       const key = `${by}|${slug}|${published.map((e) => e.id).join(',')}`;
-      const answer = responses.get(key, () => {
+      const answer = await responses.get(key, async () => {
         let name: string | null = null;
         let target = 0.8;
-        const history = published.flatMap((edition) => {
-          const table = editionTable(fastify.db, edition);
+        const history = [];
+        for (const edition of published) {
+          const table = await editionTable(fastify.db, edition);
           target = table.methodology.groupTarget;
           const group = groupSyntheses(table, undefined, by).find((g) => g.slug === slug);
-          if (!group) return [];
+          if (!group) continue;
           name = group.name;
-          return [{ edition: edition.slug, procedures: group.procedures, scores: group.scores }];
-        });
+          history.push({ edition: edition.slug, procedures: group.procedures, scores: group.scores });
+        }
         return name === null ? null : { by, slug, name, target, editions: history };
       });
       if (answer.body.equals(NOT_FOUND)) throw new DomainError('group.unknown', `no ${by} "${slug}" in the published editions`, { kind: by, slug });

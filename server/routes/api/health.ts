@@ -20,7 +20,7 @@ const health: FastifyPluginAsyncTypebox = async (fastify) => {
       status: 'ok' as const,
       version: fastify.appInfo.version,
       methodologyVersion: currentMethodology.version,
-      procedures: countActiveProcedures(fastify.db),
+      procedures: await countActiveProcedures(fastify.db),
       demo: fastify.appInfo.demo,
       // The response schema keeps the fields it declares (the error stays in the server's log).
       ...(fastify.appInfo.demoHistory ? { demoHistory: fastify.appInfo.demoHistory() } : {}),

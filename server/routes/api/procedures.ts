@@ -32,9 +32,9 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { ministry, administration, retired } = request.query;
-      const unknown = unknownGroup(fastify.db, { ministry, administration });
+      const unknown = await unknownGroup(fastify.db, { ministry, administration });
       if (unknown) throw unknown;
-      const items = listProcedures(fastify.db, { ministry, administration, includeRetired: retired }).map(toApi);
+      const items = (await listProcedures(fastify.db, { ministry, administration, includeRetired: retired })).map(toApi);
       return { total: items.length, items };
     },
   );
@@ -53,9 +53,10 @@ const proceduresRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const procedure = getProcedure(fastify.db, request.params.id);
+      const procedure = await getProcedure(fastify.db, request.params.id);
       if (!procedure) throw new DomainError('procedure.not_found', `no procedure with id ${request.params.id}`, { id: request.params.id });
-      return { ...toApi(procedure), editions: procedureHistory(fastify.db, procedure.id), observations: latestObservations(fastify.db, procedure.id), declarations: publishedDeclarations(fastify.db, procedure.id) };
+      const [editions, observations, declarations] = await Promise.all([procedureHistory(fastify.db, procedure.id), latestObservations(fastify.db, procedure.id), publishedDeclarations(fastify.db, procedure.id)]);
+      return { ...toApi(procedure), editions, observations, declarations };
     },
   );
 };

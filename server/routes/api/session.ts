@@ -55,8 +55,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         // account disabled or locked: a lock must not tell which addresses have an account.
         throw LOGIN_REFUSED;
       }
-      if (request.session) endSession(fastify.db, request.session.tokenHash);
-      const { token, csrfToken } = createSession(fastify.db, outcome.user.id);
+      if (request.session) await endSession(fastify.db, request.session.tokenHash);
+      const { token, csrfToken } = await createSession(fastify.db, outcome.user.id);
       reply.setSessionCookie(token);
       request.log.info({ userId: outcome.user.id }, 'login');
       return { user: publicUser(outcome.user), csrfToken };
@@ -67,7 +67,7 @@ const sessionRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     '/session',
     { schema: { tags: ['accounts'], summary: 'Log out', response: { 204: Type.Null(), ...authErrors } } },
     async (request, reply) => {
-      if (request.session) endSession(fastify.db, request.session.tokenHash);
+      if (request.session) await endSession(fastify.db, request.session.tokenHash);
       reply.clearSessionCookie();
       return reply.code(204).send(null);
     },

@@ -29,7 +29,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const tracked = trackedProcedures(fastify.db, request.user!);
+      const tracked = await trackedProcedures(fastify.db, request.user!);
       return request.query.watched ? { ...tracked, items: tracked.items.filter((p) => p.watched) } : tracked;
     },
   );
@@ -46,17 +46,17 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { id } = request.params;
-      assertProcedureAccess(fastify.db, request.user!, id);
-      const tracked = trackedProcedures(fastify.db, request.user!, { ids: [id] });
+      await assertProcedureAccess(fastify.db, request.user!, id);
+      const tracked = await trackedProcedures(fastify.db, request.user!, { ids: [id] });
       if (!tracked.items[0]) throw new DomainError('procedure.retired', `Procedure ${id} left the catalogue: its history stays on its public page.`, { id });
       return {
         procedure: tracked.items[0],
         edition: tracked.edition,
         latestEdition: tracked.latestEdition,
         measuredUntil: tracked.measuredUntil,
-        declarations: declarationHistory(fastify.db, id),
-        rechecks: procedureRechecks(fastify.db, id).map(recheckView),
-        nextRecheckAt: nextRecheckAt(fastify.db, id)?.toISOString() ?? null,
+        declarations: await declarationHistory(fastify.db, id),
+        rechecks: (await procedureRechecks(fastify.db, id)).map(recheckView),
+        nextRecheckAt: (await nextRecheckAt(fastify.db, id))?.toISOString() ?? null,
         declarable: DECLARABLE,
       };
     },
@@ -74,7 +74,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 201: Declaration, ...authErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(declare(fastify.db, request.user!, request.params.id, request.body)),
+    async (request, reply) => reply.code(201).send(await declare(fastify.db, request.user!, request.params.id, request.body)),
   );
 
   fastify.delete(
@@ -88,7 +88,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      if (!withdrawDeclaration(fastify.db, request.user!, request.params.id, request.params.criterion)) throw new DomainError('declaration.none_in_force', 'No declaration in force for this criterion.', { criterion: request.params.criterion });
+      if (!(await withdrawDeclaration(fastify.db, request.user!, request.params.id, request.params.criterion))) throw new DomainError('declaration.none_in_force', 'No declaration in force for this criterion.', { criterion: request.params.criterion });
       return reply.code(204).send(null);
     },
   );
@@ -105,7 +105,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       },
       async (request, reply) => {
-        setWatched(fastify.db, request.user!, request.params.id, watched);
+        await setWatched(fastify.db, request.user!, request.params.id, watched);
         return reply.code(204).send(null);
       },
     );
@@ -123,9 +123,9 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       try {
-        const { recheck, created } = requestRecheck(fastify.db, request.user!, request.params.id);
+        const { recheck, created } = await requestRecheck(fastify.db, request.user!, request.params.id);
         void fastify.rechecks?.kick();
-        return reply.code(202).send({ recheck: recheckView(recheck), created, nextRecheckAt: nextRecheckAt(fastify.db, request.params.id)?.toISOString() ?? null });
+        return reply.code(202).send({ recheck: recheckView(recheck), created, nextRecheckAt: (await nextRecheckAt(fastify.db, request.params.id))?.toISOString() ?? null });
       } catch (err) {
         if (err instanceof RateLimited) reply.header('retry-after', String(err.retryAfterSeconds));
         throw err;
@@ -144,9 +144,9 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const recheck = findRecheck(fastify.db, request.params.id);
+      const recheck = await findRecheck(fastify.db, request.params.id);
       if (!recheck) throw new DomainError('recheck.not_found', `No re-check ${request.params.id}.`, { id: request.params.id });
-      assertProcedureAccess(fastify.db, request.user!, recheck.procedureId);
+      await assertProcedureAccess(fastify.db, request.user!, recheck.procedureId);
       return recheckView(recheck);
     },
   );
@@ -160,7 +160,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: WebhookList, ...authErrors },
       },
     },
-    async (request) => ({ items: listWebhooks(fastify.db, request.user!) }),
+    async (request) => ({ items: await listWebhooks(fastify.db, request.user!) }),
   );
 
   fastify.post(
@@ -173,7 +173,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 201: Webhook, ...authErrors },
       },
     },
-    async (request, reply) => reply.code(201).send(createWebhook(fastify.db, request.user!, request.body, { allowPrivate: fastify.authOptions.allowPrivateWebhooks })),
+    async (request, reply) => reply.code(201).send(await createWebhook(fastify.db, request.user!, request.body, { allowPrivate: fastify.authOptions.allowPrivateWebhooks })),
   );
 
   fastify.delete(
@@ -187,7 +187,7 @@ const teamRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      deleteWebhook(fastify.db, request.user!, request.params.id);
+      await deleteWebhook(fastify.db, request.user!, request.params.id);
       return reply.code(204).send(null);
     },
   );

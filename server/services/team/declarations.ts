@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import { WRITE, type Db } from '../../../db/client.ts';
+import { affected, first, transaction, type Db } from '../../../db/client.ts';
 import { declarations } from '../../../db/schema/index.ts';
 import { PROACTIVE, storedValue } from '../../../methodology/index.ts';
 import type { User } from '../../auth/accounts.ts';
@@ -48,38 +48,41 @@ function checkDeclaration(input: DeclarationInput): { valueNum: number | null; v
 }
 
 /** Records a declaration; the one in force for the same criterion is superseded, kept as history. */
-export function declare(db: Db, user: User, procedureId: number, input: DeclarationInput, now = new Date()): Declaration {
-  assertProcedureAccess(db, user, procedureId);
+export async function declare(db: Db, user: User, procedureId: number, input: DeclarationInput, now = new Date()): Promise<Declaration> {
+  await assertProcedureAccess(db, user, procedureId);
   const value = checkDeclaration(input);
-  const id = db.transaction((tx) => {
-    tx.update(declarations)
+  const id = await transaction(db, async (tx) => {
+    await tx
+      .update(declarations)
       .set({ supersededAt: now })
-      .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, input.criterion), isNull(declarations.supersededAt)))
-      .run();
-    return tx
-      .insert(declarations)
-      .values({ procedureId, criterion: input.criterion, ...value, justification: input.justification.trim(), declaredBy: `${user.name} <${user.email}>`, userId: user.id, declaredAt: now })
-      .returning({ id: declarations.id })
-      .get().id;
-  }, WRITE);
-  return declarationHistory(db, procedureId).find((d) => d.id === id)!;
+      .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, input.criterion), isNull(declarations.supersededAt)));
+    const inserted = await first(
+      tx
+        .insert(declarations)
+        .values({ procedureId, criterion: input.criterion, ...value, justification: input.justification.trim(), declaredBy: `${user.name} <${user.email}>`, userId: user.id, declaredAt: now })
+        .returning({ id: declarations.id }),
+    );
+    return inserted!.id;
+  });
+  return (await declarationHistory(db, procedureId)).find((d) => d.id === id)!;
 }
 
 /** Ends the declaration in force for a criterion (the crawl's value, if any, stands again). */
-export function withdrawDeclaration(db: Db, user: User, procedureId: number, criterion: string, now = new Date()): boolean {
-  assertProcedureAccess(db, user, procedureId);
+export async function withdrawDeclaration(db: Db, user: User, procedureId: number, criterion: string, now = new Date()): Promise<boolean> {
+  await assertProcedureAccess(db, user, procedureId);
   return (
-    db
-      .update(declarations)
-      .set({ supersededAt: now })
-      .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, criterion), isNull(declarations.supersededAt)))
-      .run().changes > 0
+    affected(
+      await db
+        .update(declarations)
+        .set({ supersededAt: now })
+        .where(and(eq(declarations.procedureId, procedureId), eq(declarations.criterion, criterion), isNull(declarations.supersededAt))),
+    ) > 0
   );
 }
 
 /** Every declaration of a procedure, newest first, each with the value it replaced. */
-export function declarationHistory(db: Db, procedureId: number): Declaration[] {
-  const rows = db.select().from(declarations).where(eq(declarations.procedureId, procedureId)).orderBy(asc(declarations.declaredAt), asc(declarations.id)).all();
+export async function declarationHistory(db: Db, procedureId: number): Promise<Declaration[]> {
+  const rows = await db.select().from(declarations).where(eq(declarations.procedureId, procedureId)).orderBy(asc(declarations.declaredAt), asc(declarations.id));
   const lastByCriterion = new Map<string, DeclarationRow>();
   const views: Declaration[] = [];
   for (const d of rows) {

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
+import { first, type Db } from '../../../db/client.ts';
 import { observations, probeDaily, watchlist, type declarations } from '../../../db/schema/index.ts';
 import { declarationsInForce, latestObservations, probeRollup, type LatestObservation } from '../../../db/read.ts';
 import { changeSince, currentMethodology, isoDay, pickValue, safeResolve, type Criterion, type ProbeRollup } from '../../../methodology/index.ts';
@@ -54,28 +54,28 @@ export function referenceEdition(published: Edition[], measuredUntil: Date | nul
 }
 
 /** The user's procedures (an operator's: all), regressions first, then improvements, then by volume. */
-export function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): TrackedList {
-  const scopeIds = procedureIdsInScope(db, user);
+export async function trackedProcedures(db: Db, user: User, options: { ids?: number[] } = {}): Promise<TrackedList> {
+  const scopeIds = await procedureIdsInScope(db, user);
   const scope = new Set(scopeIds);
   const ids = options.ids ? options.ids.filter((id) => scope.has(id)) : scopeIds;
   // Dated over the whole scope, so that a procedure's page and the list compare with the same edition.
-  const lastCrawl = maxOver(scopeIds, (chunk) => db.select({ at: sql<number | null>`max(${observations.observedAt})` }).from(observations).where(inArray(observations.procedureId, chunk)).get()?.at ?? null);
-  const lastProbeDay = maxOver(scopeIds, (chunk) => db.select({ day: sql<string | null>`max(${probeDaily.day})` }).from(probeDaily).where(inArray(probeDaily.procedureId, chunk)).get()?.day ?? null);
+  const lastCrawl = await maxOver(scopeIds, async (chunk) => (await first(db.select({ at: sql<Date | null>`max(${observations.observedAt})`.mapWith(observations.observedAt) }).from(observations).where(inArray(observations.procedureId, chunk))))?.at?.getTime() ?? null);
+  const lastProbeDay = await maxOver(scopeIds, async (chunk) => (await first(db.select({ day: sql<string | null>`max(${probeDaily.day})` }).from(probeDaily).where(inArray(probeDaily.procedureId, chunk))))?.day ?? null);
   const measuredUntil = [lastCrawl !== null ? new Date(lastCrawl) : null, lastProbeDay ? new Date(`${lastProbeDay}T23:59:59.999Z`) : null].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
-  const published = listPublishedEditions(db);
+  const published = await listPublishedEditions(db);
   const reference = referenceEdition(published, measuredUntil);
-  const table = reference ? editionTable(db, reference) : undefined;
+  const table = reference ? await editionTable(db, reference) : undefined;
   const editionRows = new Map(table?.rows.map((r) => [r.id, r]) ?? []);
-  const observed = latestObservations(db, ids);
-  const declared = declarationsInForce(db, ids);
+  const observed = await latestObservations(db, ids);
+  const declared = await declarationsInForce(db, ids);
   let probes: { rollups: Map<number, ProbeRollup>; from: string; to: string } | null = null;
   if (lastProbeDay) {
     const to = new Date(`${lastProbeDay}T00:00:00Z`);
     const from = isoDay(new Date(to.getTime() - (PROBE_WINDOW_DAYS - 1) * DAY_MS));
-    probes = { rollups: probeRollup(db, from, isoDay(new Date(to.getTime() + DAY_MS)), ids), from, to: lastProbeDay };
+    probes = { rollups: await probeRollup(db, from, isoDay(new Date(to.getTime() + DAY_MS)), ids), from, to: lastProbeDay };
   }
-  const watched = new Set(db.select({ id: watchlist.procedureId }).from(watchlist).where(eq(watchlist.userId, user.id)).all().map((w) => w.id));
-  const catalogue = new Map(listProcedures(db).map((p) => [p.id, p]));
+  const watched = new Set((await db.select({ id: watchlist.procedureId }).from(watchlist).where(eq(watchlist.userId, user.id))).map((w) => w.id));
+  const catalogue = new Map((await listProcedures(db)).map((p) => [p.id, p]));
   const items: TrackedProcedure[] = [];
   for (const id of ids) {
     const procedure = catalogue.get(id);
@@ -105,10 +105,10 @@ export function trackedProcedures(db: Db, user: User, options: { ids?: number[] 
 }
 
 /** The largest of a per-chunk maximum over many ids (SQLite's bound on parameters). */
-function maxOver<T extends number | string>(ids: number[], query: (chunk: number[]) => T | null): T | null {
+async function maxOver<T extends number | string>(ids: number[], query: (chunk: number[]) => Promise<T | null>): Promise<T | null> {
   let best: T | null = null;
   for (let i = 0; i < ids.length; i += 400) {
-    const value = query(ids.slice(i, i + 400));
+    const value = await query(ids.slice(i, i + 400));
     if (value !== null && (best === null || value > best)) best = value;
   }
   return best;
