@@ -51,10 +51,14 @@ const universe: Server = createServer((req, res) => {
   setTimeout(() => {
     const body = req.url === '/robots.txt' ? 'User-agent: *\nAllow: /\n' : req.url?.startsWith('/accessibilite') ? statement : page(host, req.url ?? '/');
     res.writeHead(200, { 'content-type': req.url === '/robots.txt' ? 'text/plain' : 'text/html; charset=utf-8' });
+    // The answer's end is taken before it is sent: the crawler cannot have it earlier, so the pause
+    // seen (next start − this end) is never longer than the one the crawler kept. A callback's time
+    // would come late on a busy machine and make the pause look shorter than it was.
+    const end = performance.now();
     res.end(body, () => {
       inFlight.set(host, (inFlight.get(host) ?? 1) - 1);
       const list = visits.get(host) ?? [];
-      list.push({ start, end: performance.now() });
+      list.push({ start, end });
       visits.set(host, list);
     });
   }, LATENCY_MS);
