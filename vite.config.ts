@@ -34,6 +34,9 @@ const UNIT_TESTS = [
   'test/jobs/{editions,fetch,outbox,politeness}.test.ts',
 ];
 
+/** What exists on PostgreSQL only (the crawl workers, their queue and host leases, the election): not run on SQLite. */
+const POSTGRES_ONLY = ['test/jobs/{workers,workers-wake,host-gate,leader}.test.ts'];
+
 /**
  * Tests that run a second time on PostgreSQL (the `postgres` project: a throwaway cluster,
  * test/setup/postgres.ts): the database, the catalogue import, the editions, the API and the
@@ -43,7 +46,8 @@ const POSTGRES_TESTS = [
   'test/db/**/*.test.ts',
   'test/catalogue/import.test.ts',
   'test/server/**/*.test.ts',
-  'test/jobs/{editions,outbox,rechecks,scheduler,survey,probe,crawl,workers,workers-wake,host-gate,leader}.test.ts',
+  'test/jobs/{editions,outbox,rechecks,scheduler,survey,probe,crawl}.test.ts',
+  ...POSTGRES_ONLY,
 ];
 
 // One file for the dashboard build (root web/, output dist/web) and the test runner (root of the repo).
@@ -75,7 +79,7 @@ export default defineConfig({
     // `postgres` runs the storage-facing tests again on PostgreSQL. `npm test` runs all three.
     projects: [
       { extends: true, test: { name: 'unit', include: UNIT_TESTS } },
-      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: UNIT_TESTS, globalSetup: ['test/setup/chromium.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/**/*.test.ts'], exclude: [...UNIT_TESTS, ...POSTGRES_ONLY], globalSetup: ['test/setup/chromium.ts'] } },
       {
         extends: true,
         test: { name: 'postgres', include: POSTGRES_TESTS, globalSetup: ['test/setup/postgres.ts', 'test/setup/chromium.ts'], setupFiles: ['test/setup/postgres-env.ts'] },

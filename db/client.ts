@@ -34,9 +34,8 @@ export class MigrationError extends Error {
 }
 
 /** Where the database is: `OBSERVATOIRE_DATABASE_URL` when set (PostgreSQL), else the SQLite file. */
-export function databaseLocation(config: { OBSERVATOIRE_DB: string }): string {
-  const url = process.env.OBSERVATOIRE_DATABASE_URL?.trim();
-  return url || config.OBSERVATOIRE_DB;
+export function databaseLocation(config: { OBSERVATOIRE_DB: string; OBSERVATOIRE_DATABASE_URL?: string }): string {
+  return config.OBSERVATOIRE_DATABASE_URL ?? config.OBSERVATOIRE_DB;
 }
 
 /** A PostgreSQL URL with its password hidden, fit for logs and messages. */

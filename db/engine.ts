@@ -11,6 +11,4 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return !!url && /^postgres(ql)?:\/\//i.test(url);
 }
 
-export const DATABASE_URL = process.env.OBSERVATOIRE_DATABASE_URL?.trim() || undefined;
-
-export const ENGINE: Engine = isPostgresUrl(DATABASE_URL) ? 'postgres' : 'sqlite';
+export const ENGINE: Engine = isPostgresUrl(process.env.OBSERVATOIRE_DATABASE_URL?.trim()) ? 'postgres' : 'sqlite';

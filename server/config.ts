@@ -10,6 +10,8 @@ export const DEFAULT_SITE = {
 
 const ConfigSchema = Type.Object({
   OBSERVATOIRE_DB: Type.String({ minLength: 1, default: 'data/observatoire.sqlite' }),
+  /** PostgreSQL instead of the SQLite file (db/engine.ts reads the same variable to choose the engine's tables). */
+  OBSERVATOIRE_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://.+', description: 'a postgres:// URL' })),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   /** auto: demo mode when the catalogue is empty or is the demo one. */

@@ -1,4 +1,5 @@
-import { and, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import type PgBoss from 'pg-boss';
 import { first, transaction, type Db } from '../../db/client.ts';
 import { crawlRunProcedures, crawlRuns, observations, procedures, type CrawlTrigger } from '../../db/schema/index.ts';
@@ -48,14 +49,16 @@ export async function enqueueCrawlRun(
       .where(and(isNull(procedures.retiredAt), options.procedureIds ? inArray(procedures.id, options.procedureIds) : undefined))
       .orderBy(procedures.id),
   );
+  // One connection for the run's row (drizzle on it) and the jobs (pg-boss's `db` option).
   const client = await db.pool!.connect();
   try {
     await client.query('begin');
-    const { rows } = await client.query<{ id: number }>(
-      `insert into crawl_runs (trigger, status, checks, procedure_count, started_at, queued) values ($1, 'running', $2::jsonb, $3, $4, true) returning id`,
-      [options.trigger, JSON.stringify(checks), targets.length, options.now ?? new Date()],
-    );
-    const runId = rows[0]!.id;
+    const now = options.now ?? new Date();
+    const [run] = await drizzle({ client })
+      .insert(crawlRuns)
+      .values({ trigger: options.trigger, checks, procedureCount: targets.length, startedAt: now, queued: true, ...(targets.length === 0 ? { status: 'completed', finishedAt: now, summary: {} } : { status: 'running' }) })
+      .returning({ id: crawlRuns.id });
+    const runId = run!.id;
     const executeSql = (text: string, values: unknown[]) => client.query(text, values);
     for (let i = 0; i < targets.length; i += 1000) {
       await boss.insert(
@@ -67,9 +70,6 @@ export async function enqueueCrawlRun(
         })),
         { db: { executeSql } },
       );
-    }
-    if (targets.length === 0) {
-      await client.query(`update crawl_runs set status = 'completed', finished_at = now(), summary = '{}'::jsonb where id = $1`, [runId]);
     }
     await client.query('commit');
     return { runId, procedures: targets.length };
@@ -102,13 +102,13 @@ export async function runCrawlJob(db: Db, crawler: Crawler, job: CrawlJob): Prom
     if (marked.length === 0) return 'already measured';
     await writeObservations(tx, job.runId, job.procedureId, outcomes, at);
     const [done] = await tx.select({ n: count() }).from(crawlRunProcedures).where(eq(crawlRunProcedures.runId, job.runId));
-    if (run.status === 'running' && done!.n >= run.procedureCount) await finishQueuedRun(tx, run.id, run.startedAt);
+    if (run.status === 'running' && done!.n >= run.procedureCount) await finishQueuedRun(tx, run, done!.n);
     return target ? 'measured' : 'gone';
   });
 }
 
 /** Ends a queued run with the summary a run done in one process writes, counted from its observations. */
-async function finishQueuedRun(tx: Db, runId: number, startedAt: Date): Promise<void> {
+async function finishQueuedRun(tx: Db, { id: runId, startedAt }: { id: number; startedAt: Date }, procedureCount: number): Promise<void> {
   const rows = await tx
     .select({ status: observations.status, reason: observations.reason, n: count() })
     .from(observations)
@@ -117,7 +117,6 @@ async function finishQueuedRun(tx: Db, runId: number, startedAt: Date): Promise<
   const n = (status: string) => rows.filter((r) => r.status === status).reduce((s, r) => s + r.n, 0);
   const failures: Record<string, number> = {};
   for (const r of rows) if (r.status === 'unmeasurable') failures[r.reason ?? 'unknown'] = (failures[r.reason ?? 'unknown'] ?? 0) + r.n;
-  const [procedureCount] = await tx.select({ n: count() }).from(crawlRunProcedures).where(eq(crawlRunProcedures.runId, runId));
   const workers = await tx.selectDistinct({ worker: crawlRunProcedures.worker }).from(crawlRunProcedures).where(eq(crawlRunProcedures.runId, runId));
   const finishedAt = new Date();
   await tx
@@ -127,7 +126,7 @@ async function finishQueuedRun(tx: Db, runId: number, startedAt: Date): Promise<
       finishedAt,
       summary: {
         runId,
-        procedures: procedureCount!.n,
+        procedures: procedureCount,
         observations: rows.reduce((s, r) => s + r.n, 0),
         measured: n('measured'),
         notApplicable: n('not_applicable'),
@@ -143,6 +142,6 @@ async function finishQueuedRun(tx: Db, runId: number, startedAt: Date): Promise<
 /** Where a queued run stands: procedures measured out of the run's. */
 export async function queuedRunProgress(db: Db, runId: number): Promise<{ status: string; done: number; total: number }> {
   const run = await first(db.select().from(crawlRuns).where(eq(crawlRuns.id, runId)));
-  const [done] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(crawlRunProcedures).where(eq(crawlRunProcedures.runId, runId));
+  const [done] = await db.select({ n: count() }).from(crawlRunProcedures).where(eq(crawlRunProcedures.runId, runId));
   return { status: run?.status ?? 'unknown', done: done!.n, total: run?.procedureCount ?? 0 };
 }

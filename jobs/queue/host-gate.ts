@@ -16,6 +16,9 @@ export const WORKER_NAME = `${hostname()}:${process.pid}:${randomBytes(3).toStri
  */
 export class PostgresHostGate implements HostGate {
   private readonly holder: string;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private turn = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -25,10 +28,6 @@ export class PostgresHostGate implements HostGate {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 25;
   }
-
-  private readonly leaseMs: number;
-  private readonly pollMs: number;
-  private turn = 0;
 
   async acquire(host: string): Promise<(pauseMs: number) => Promise<void>> {
     // Each request is its own holder: two requests of one process to one host wait for each other too.

@@ -40,7 +40,8 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const log = options.log ?? ((line: string) => console.log(line));
   const boss = await openQueue(options.url, options.queue);
-  const crawler = new Crawler({ ...options.crawler, hostGate: new PostgresHostGate(options.db.pool!), globalConcurrency: Math.max(8, options.concurrency * 4) });
+  const gate = new PostgresHostGate(options.db.pool!);
+  const crawler = new Crawler({ ...options.crawler, hostGate: gate, globalConcurrency: Math.max(8, options.concurrency * 4) });
   const done: Record<string, number> = {};
   const count = (outcome: string) => (done[outcome] = (done[outcome] ?? 0) + 1);
   // One poller per slot: each takes one job, does it, takes the next.
@@ -51,7 +52,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
   // Re-checks asked by teams: a job wakes a worker, which works the `rechecks` table (each taken
   // by one worker only); one left running by a dead worker is taken again after 15 minutes.
-  const gate = new PostgresHostGate(options.db.pool!);
   const rechecks = new RecheckQueue(options.db, { newCrawler: () => new Crawler({ ...options.crawler, hostGate: gate }), staleAfterMs: 15 * 60_000 });
   await boss.work(QUEUES.recheck, { batchSize: 1, pollingIntervalSeconds: 1 }, async () => {
     count(`recheck ${await rechecks.kick()}`);

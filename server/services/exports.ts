@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
 import { publishedScore, storedValue, type Methodology } from '../../methodology/index.ts';
-import { byteOrder, type EditionRow, type EditionTable } from './editions.ts';
+import { byteOrder, scoreColumns, type EditionRow, type EditionTable } from './editions.ts';
 
 // CSV exports: stable columns described by a data dictionary (versioned with the methodology),
 // streamed row by row, safe to open in a spreadsheet.
@@ -188,15 +188,7 @@ async function* pagedHistory(db: Db, ministry?: string): AsyncGenerator<unknown[
           title: procedures.title,
           ministry: ministries.name,
           administration: administrations.name,
-          criterion: editionScores.criterion,
-          status: editionScores.status,
-          valueNum: editionScores.valueNum,
-          valueText: editionScores.valueText,
-          level: editionScores.level,
-          goal: editionScores.goal,
-          source: editionScores.source,
-          reason: editionScores.reason,
-          change: editionScores.change,
+          ...scoreColumns,
         })
         .from(editionScores)
         .innerJoin(procedures, eq(procedures.id, editionScores.procedureId))

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { closeDatabase, first, openMigratedDatabase, type Db } from '../../db/client.ts';
@@ -12,28 +11,10 @@ import { importCatalogue } from '../../server/catalogue/import.ts';
 import { openQueue, QUEUES } from '../../jobs/queue/queue.ts';
 import { testDatabaseLocation } from '../helpers/db.ts';
 import { createAccount } from '../helpers/accounts.ts';
+import { startWorkerProcess } from '../helpers/workers.ts';
 
-const BIN = new URL('../../bin/observatoire.js', import.meta.url).pathname;
-const children: ChildProcess[] = [];
 let receiver: Server | undefined;
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-  receiver?.close();
-});
-
-async function worker(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '1', '--demo-port', String(inject('universePort'))], {
-    env: { ...process.env, OBSERVATOIRE_DATABASE_URL: url, OBSERVATOIRE_DEMO: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  for (let i = 0; i < 300 && !out.includes('prêt'); i++) await sleep(100);
-  if (!out.includes('prêt')) throw new Error(`worker not ready: ${out}`);
-  return child;
-}
+afterAll(() => receiver?.close());
 
 describe.skipIf(ENGINE !== 'postgres')('re-checks and the webhook outbox go through the queue (PostgreSQL)', () => {
   let db: Db;
@@ -71,7 +52,7 @@ describe.skipIf(ENGINE !== 'postgres')('re-checks and the webhook outbox go thro
       await db.insert(webhookDeliveries).values({ webhookId: hook!.id, alertId: alert!.id, status: 'pending', attempts: 0, nextAttemptAt: new Date() });
     }
 
-    await Promise.all([worker(url), worker(url)]);
+    await Promise.all([startWorkerProcess(url, 1), startWorkerProcess(url, 1)]);
     await boss.send(QUEUES.recheck, {});
     await boss.send(QUEUES.outbox, {});
     await sleep(200);

@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { and, count, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import { closeDatabase, openMigratedDatabase, type Db } from '../../db/client.ts';
@@ -12,33 +11,11 @@ import { CHECKS } from '../../jobs/checks/index.ts';
 import { enqueueCrawlRun, interleaveByHost, queuedRunProgress } from '../../jobs/queue/crawl-jobs.ts';
 import { openQueue } from '../../jobs/queue/queue.ts';
 import { testDatabaseLocation } from '../helpers/db.ts';
+import { startWorkerProcess } from '../helpers/workers.ts';
 
-const BIN = new URL('../../bin/observatoire.js', import.meta.url).pathname;
 const HTTP_CHECKS = CHECKS.filter((c) => c.kind === 'http');
 const QUEUE_ENV = { OBSERVATOIRE_QUEUE_LEASE_SECONDS: '4', OBSERVATOIRE_QUEUE_MAINTENANCE_SECONDS: '1' };
-
-const workers: ChildProcess[] = [];
-afterAll(() => {
-  for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-});
-
-/** A real `observatoire worker` process on this database; resolves once it says it is ready. */
-async function startWorker(url: string, concurrency: number): Promise<ChildProcess & { output: string[] }> {
-  const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', String(concurrency), '--demo-port', String(inject('universePort'))], {
-    env: { ...process.env, ...QUEUE_ENV, OBSERVATOIRE_DATABASE_URL: url, OBSERVATOIRE_DEMO: 'off' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  }) as ChildProcess & { output: string[] };
-  workers.push(child);
-  child.output = [];
-  child.stdout!.on('data', (d: Buffer) => child.output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => child.output.push(d.toString()));
-  for (let i = 0; i < 300 && !child.output.join('').includes('prêt'); i++) {
-    if (child.exitCode !== null) throw new Error(`worker exited: ${child.output.join('')}`);
-    await sleep(100);
-  }
-  if (!child.output.join('').includes('prêt')) throw new Error(`worker not ready: ${child.output.join('')}`);
-  return child;
-}
+const startWorker = (url: string, concurrency: number) => startWorkerProcess(url, concurrency, QUEUE_ENV);
 
 describe.skipIf(ENGINE !== 'postgres')('crawl workers on PostgreSQL', () => {
   let db: Db;

@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(load).toThrow(/LOG_LEVEL: .*\(got "loud"\)/);
   });
 
+  it('takes a PostgreSQL URL as the database, and refuses another kind of URL instead of reading it as a file name', () => {
+    expect(loadConfig({ OBSERVATOIRE_DATABASE_URL: 'postgres://o@db.example/observatoire' }).OBSERVATOIRE_DATABASE_URL).toBe('postgres://o@db.example/observatoire');
+    expect(loadConfig({}).OBSERVATOIRE_DATABASE_URL).toBeUndefined();
+    expect(() => loadConfig({ OBSERVATOIRE_DATABASE_URL: 'mysql://o@db.example/observatoire' })).toThrow(/OBSERVATOIRE_DATABASE_URL: .*\(got "mysql:/);
+  });
+
   it('reads the addresses exempt from the rate limit, and names the ones it cannot read', () => {
     expect(loadConfig({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '127.0.0.1, 10.0.0.0/8, ::1' })).toMatchObject({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '127.0.0.1, 10.0.0.0/8, ::1' });
     expect(() => loadConfig({ OBSERVATOIRE_RATE_LIMIT_EXEMPT: '10.0.0.0/8, supervision, 300.1.1.1' })).toThrow(/OBSERVATOIRE_RATE_LIMIT_EXEMPT: not an address or CIDR range: supervision, 300\.1\.1\.1/);
