@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { compression } from 'vite-plugin-compression2';
 import type { Plugin } from 'vite';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * Preloads the two Marianne faces the first view uses: found late (inside the CSS), they would
@@ -14,6 +16,33 @@ function preloadFonts(faces: RegExp): Plugin {
     transformIndexHtml(_html, ctx) {
       const fonts = Object.keys(ctx.bundle ?? {}).filter((f) => faces.test(f));
       return fonts.map((href) => ({ tag: 'link', attrs: { rel: 'preload', href: `/${href}`, as: 'font', type: 'font/woff2', crossorigin: '' }, injectTo: 'head' }));
+    },
+  };
+}
+
+/** Every source file of the dashboard, as text: what its markup can write. */
+function dashboardSources(dir = 'web/src'): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .map((entry) => (entry.isDirectory() ? dashboardSources(join(dir, entry.name)) : /\.(svelte|ts|html)$/.test(entry.name) ? readFileSync(join(dir, entry.name), 'utf8') : ''))
+    .join('\n');
+}
+
+/**
+ * Drops the DSFR selectors that pick elements by a class prefix the dashboard never writes
+ * (`[class^="fr-icon-"]`, `[class*=" fr-fi-"]`…: 700 of them, for the icon utilities). A browser
+ * checks such a selector against every element of the page, so a phone spent a quarter of a
+ * second styling the table's 2,000 elements against them. A prefix found in any source file is kept.
+ */
+function dropUnusedClassPrefixes(): { postcssPlugin: string; Rule(rule: { selectors: string[]; remove(): void }): void } {
+  let sources: string | undefined;
+  return {
+    postcssPlugin: 'observatoire:drop-unused-class-prefixes',
+    Rule(rule) {
+      sources ??= dashboardSources();
+      const used = (selector: string) => [...selector.matchAll(/\[class[\^*]=["']?\s?([\w-]+)["']?\]/g)].every((m) => sources!.includes(m[1]!));
+      const kept = rule.selectors.filter(used);
+      if (kept.length === 0) rule.remove();
+      else if (kept.length !== rule.selectors.length) rule.selectors = kept;
     },
   };
 }
@@ -50,20 +79,26 @@ const POSTGRES_TESTS = [
   ...POSTGRES_ONLY,
 ];
 
-// One file for the dashboard build (root web/, output dist/web) and the test runner (root of the repo).
-export default defineConfig({
+// One file for the dashboard build (root web/, output dist/web), its server renderer (`vite build
+// --ssr`, output dist/ssr) and the test runner (root of the repo).
+export default defineConfig(({ isSsrBuild }) => ({
   root: 'web',
+  // The server renderer carries Svelte's runtime in its bundle: the server runs it without
+  // resolving the dashboard's packages at run time.
+  ...(isSsrBuild ? { ssr: { noExternal: true }, publicDir: false as const } : { css: { postcss: { plugins: [dropUnusedClassPrefixes()] } } }),
   // Brotli and gzip copies of every text asset, made once at build time; the server sends the
   // one the browser accepts (@fastify/static preCompressed) without compressing per request.
-  plugins: [svelte(), preloadFonts(/Marianne-(Regular|Bold)-[\w-]+\.woff2$/), compression({ algorithms: ['gzip', 'brotliCompress'], include: /\.(js|css|html|svg)$/ })],
+  plugins: [svelte(), ...(isSsrBuild ? [] : [preloadFonts(/Marianne-(Regular|Bold)-[\w-]+\.woff2$/), compression({ algorithms: ['gzip', 'brotliCompress'], include: /\.(js|css|html|svg)$/ })])],
   build: {
-    outDir: '../dist/web',
+    outDir: isSsrBuild ? '../dist/ssr' : '../dist/web',
     emptyOutDir: true,
     // Raw kB. The budget that matters is gzip (first view ≤ 150 KB, measured by `npm run bench`);
     // Chart.js is a chunk of its own, loaded by the pages that draw a chart.
     chunkSizeWarningLimit: 260,
     // The bundler's timing report is for whoever profiles the build, not for every `npm start`.
-    rolldownOptions: { checks: { bundlerTimings: false } },
+    // The server renderer imports the public pages directly, which the browser loads lazily: the
+    // bundler's warning that those lazy imports are eager there is expected.
+    rolldownOptions: { checks: { bundlerTimings: false, ...(isSsrBuild ? { ineffectiveDynamicImport: false } : {}) } },
   },
   server: {
     proxy: { '/api': 'http://127.0.0.1:3000' },
@@ -86,4 +121,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

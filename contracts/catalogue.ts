@@ -66,3 +66,10 @@ export const CriteriaAnswer = Obj({
   criteria: Type.Array(Criterion),
 });
 export type CriteriaAnswer = Static<typeof CriteriaAnswer>;
+
+/** The ministries and, under each, its administrations that have procedures in the catalogue: what the table's filters offer. */
+export const MinistryList = Obj({
+  items: Type.Array(Obj({ slug: Type.String(), name: Type.String(), administrations: Type.Array(Named) })),
+  administrations: Type.Array(Named, { description: 'Every administration of the list, by name: the filter without a ministry chosen.' }),
+});
+export type MinistryList = Static<typeof MinistryList>;

@@ -65,7 +65,17 @@ export type GroupSynthesis = Static<typeof GroupSynthesis>;
 export const EditionDetail = Obj({ ...EditionSummaryProperties, previous: Nullable(Type.String()), procedures: Type.Integer(), observatory: GroupSynthesis });
 export type EditionDetail = Static<typeof EditionDetail>;
 
-export const EditionRow = Obj({ ...ProcedureIdentity.properties, scores: Type.Record(Type.String(), ScoreCell) });
+/**
+ * A cell of an edition's table as the list carries it: the value, its level, source, reason and
+ * change, without the evidence behind it (observationId, declarationId), which the procedure's
+ * page (`/api/procedures/{id}`) gives with the observation itself. The table's answer is the
+ * busiest of the API: 30 % lighter once compressed without them and the start URL.
+ */
+export const TableCell = Obj(Type.Omit(ScoreCell, ['observationId', 'declarationId']).properties);
+export type TableCell = Static<typeof TableCell>;
+
+/** A row of an edition's table: what the table shows of a procedure (its service's address is on its page), and a cell per criterion. */
+export const EditionRow = Obj({ ...Type.Omit(ProcedureIdentity, ['startUrl']).properties, scores: Type.Record(Type.String(), TableCell) });
 export type EditionRow = Static<typeof EditionRow>;
 
 export const ProceduresAnswer = Obj({

@@ -29,11 +29,20 @@ export function publishedValue<T extends number | string | null>(unit: Unit, val
   return (typeof value === 'number' ? roundHalfUp(value, PRECISION[unit]) : value) as T;
 }
 
-const byDigits = [0, 1, 2].map((d) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: d }));
-
-/** A number at `digits` decimals, French style ("79,5", "240 000"), by the one rounding. */
+/**
+ * A number at `digits` decimals, French style ("79,5", "240 000", "−" as "-"), by the one
+ * rounding: what `Intl.NumberFormat('fr-FR', { maximumFractionDigits })` writes (a test holds the
+ * two together), without it — a phone's browser spends a tenth of a second loading the French
+ * number data for the first Intl formatter, before the page it draws can respond.
+ */
 export function formatNumber(n: number, digits: number): string {
-  return byDigits[digits]!.format(roundHalfUp(n, digits));
+  const rounded = roundHalfUp(n, digits);
+  if (!Number.isFinite(rounded)) return rounded > 0 ? '∞' : rounded < 0 ? '-∞' : 'NaN';
+  const [whole, fraction = ''] = Math.abs(rounded).toFixed(digits).split('.') as [string, string?];
+  const decimals = fraction.replace(/0+$/, '');
+  // Groups of three digits, with the narrow no-break space French typography uses.
+  const grouped = whole.length > 3 ? whole.replace(/\B(?=(\d{3})+$)/g, '\u202f') : whole;
+  return `${rounded < 0 ? '-' : ''}${grouped}${decimals ? `,${decimals}` : ''}`;
 }
 
 /** A figure with its unit as the public reads it, in French typography: "79,5 %", "7,3/10", "412 ms", "3 données". */

@@ -5,11 +5,11 @@ import { alerts, users, webhookDeliveries, webhooks } from '../db/schema/index.t
 import { createUser } from '../server/auth/accounts.ts';
 import { hashPassword } from '../server/auth/passwords.ts';
 import { WebhookOutbox } from '../jobs/outbox.ts';
+import type { BenchRow } from './bench-row.ts';
 
 // The ministry teams' side of the bench: what a password costs, how fast a team's and an
 // operator's list answers over HTTP, how fast the outbox drains.
 
-type Row = [string, string, string];
 const PASSWORD = 'bench passphrase 2026';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -30,15 +30,15 @@ async function login(base: string, email: string): Promise<string> {
   return res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
-  const rows: Row[] = [];
+export async function benchSpaces(db: Db, base: string): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
   const hashes: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
     await hashPassword(PASSWORD);
     hashes.push(performance.now() - t0);
   }
-  rows.push(['password hash (scrypt N=2^15, r=8), median of 7', `${median(hashes).toFixed(0)} ms`, 'memory-hard: 32 MiB each']);
+  rows.push({ what: 'password hash (scrypt N=2^15, r=8), median of 7', value: `${median(hashes).toFixed(0)} ms`, note: 'memory-hard: 32 MiB each' });
 
   for (const [who, email] of [['team, 36 procedures', 'team@bench.test'], ['operator, 250 procedures', 'operator@bench.test']] as const) {
     const cookie = await login(base, email);
@@ -49,7 +49,7 @@ export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
       await res.arrayBuffer();
       times.push(performance.now() - t0);
     }
-    rows.push([`Espace ministère list (${who}), 30 requests`, `${median(times).toFixed(0)} / ${p95(times).toFixed(0)} ms`, 'median / p95']);
+    rows.push({ what: `Espace ministère list (${who}), 30 requests`, value: `${median(times).toFixed(0)} / ${p95(times).toFixed(0)} ms`, note: 'median / p95' });
   }
 
   // The outbox: 1,000 alerts to one local receiver, in order.
@@ -87,10 +87,10 @@ export async function benchSpaces(db: Db, base: string): Promise<Row[]> {
   const ms = performance.now() - t0;
   await outbox.stop();
   receiver.close();
-  rows.push([
-    'webhook outbox: 1,000 signed deliveries to one receiver, in order',
-    `${Math.round(total.delivered / (ms / 1000))} /s`,
-    `${total.delivered} delivered, ${received.length} received, ${total.failed} put off, ${total.retried} sent again at once, ${total.dead} dead, ${pending()} left`,
-  ]);
+  rows.push({
+    what: 'webhook outbox: 1,000 signed deliveries to one receiver, in order',
+    value: `${Math.round(total.delivered / (ms / 1000))} /s`,
+    note: `${total.delivered} delivered, ${received.length} received, ${total.failed} put off, ${total.retried} sent again at once, ${total.dead} dead, ${pending()} left`,
+  });
   return rows;
 }

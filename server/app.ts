@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { join, sep } from 'node:path';
@@ -32,6 +33,8 @@ export interface Wakeable {
 import type { DemoBuildState } from './demo.ts';
 import siteRoutes, { type SiteInfo } from './routes/site.ts';
 import { pageHead, withHead } from './page-head.ts';
+import { RENDER_HEADER, serverPages } from './ssr.ts';
+import { sendAnswer } from './routes/api/answer.ts';
 import { DEFAULT_SITE } from './config.ts';
 
 export interface AppInfo {
@@ -66,6 +69,8 @@ export interface AppOptions {
   appInfo: AppInfo;
   /** Folder of the built dashboard; the API works without it. */
   webRoot?: string;
+  /** The dashboard's server renderer (dist/ssr/server.js); without it, the browser draws every page. */
+  ssrFile?: string;
   /** API requests per minute per client; 0 or absent: no limit (login stays limited). */
   rateLimitPerMinute?: number;
   /** Clients exempt from that limit (OBSERVATOIRE_RATE_LIMIT_EXEMPT); never from login's. */
@@ -105,6 +110,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   // Answers built per request (the catalogue, a procedure's page, CSV exports) are compressed on
   // the fly; cached edition answers and built assets arrive compressed already and are left alone.
   await fastify.register(compress, { global: true, encodings: ['br', 'gzip'], threshold: 1024 });
+  // The server renderer's own API requests carry this process's secret: a page drawn on the
+  // server is one visit, not five requests against the visitor's limit.
+  const renderSecret = randomBytes(18).toString('base64url');
   // Always registered: login and password change carry their own limit even when the API has none.
   {
     await fastify.register(rateLimit, {
@@ -114,7 +122,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       // Only the API is limited; the dashboard's static files are not. By route, not raw URL.
       // Exempt clients (a monitoring probe, a load test) skip it; login and password change
       // declare their own allowList, which exempts nobody.
-      allowList: (request) => !routePath(request).startsWith('/api/') || (opts.rateLimitExempt?.(request.ip) ?? false),
+      allowList: (request) =>
+        !routePath(request).startsWith('/api/') || request.headers[RENDER_HEADER] === renderSecret || (opts.rateLimitExempt?.(request.ip) ?? false),
       errorResponseBuilder: (_request, context) => ({ statusCode: 429, error: 'Too Many Requests', message: `rate limit: ${context.max} requests per minute, retry in ${context.after}` }),
     });
   }
@@ -156,6 +165,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
       await api.register(sessionRoutes);
       await api.register(teamRoutes);
       await api.register(adminRoutes);
+      await api.register(import('./routes/api/bench.ts')); // the bench's baseline: only with OBSERVATOIRE_BENCH_BASELINE=1
       api.get('/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
     },
     { prefix: '/api' },
@@ -169,7 +179,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     await fastify.register(fastifyStatic, {
       root: webRoot,
       wildcard: false,
-      index: 'index.html',
+      // The home page is a page like the others (drawn on the server below), not a file.
+      index: false,
       preCompressed: true,
       // Built assets carry a content hash in their name: cache them for good. The page itself is
       // revalidated, so a new build reaches visitors at once.
@@ -179,6 +190,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     });
   }
 
+  const pages = hasDashboard ? await serverPages(fastify, renderSecret, opts.ssrFile) : null;
   let indexHtml: string | undefined;
   fastify.setNotFoundHandler(async (request, reply) => {
     // A page path has no file extension; a missing asset (an old hashed name) is a 404, not the app.
@@ -187,11 +199,17 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     if (wantsPage && hasDashboard) {
       // The dashboard routes in the browser: any page path gets the app, which shows its own 404;
       // a known page gets its own title, description and Open Graph tags.
+      // A public page is drawn on the server (server/ssr.ts), so it shows before any script runs.
       const head = await pageHead(fastify.db, path);
       if (!head) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       indexHtml ??= readFileSync(join(webRoot, 'index.html'), 'utf8');
       const url = `${fastify.authOptions.publicUrl.replace(/\/+$/, '')}${path}`;
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(withHead(indexHtml, head, url));
+      const shell = withHead(indexHtml, head, url);
+      const drawn = pages?.draws(path) ? await pages.render(request, shell) : null;
+      reply.header('cache-control', 'no-cache');
+      if (!drawn) return reply.type('text/html; charset=utf-8').send(shell);
+      // Drawn for a phone or a wider screen (the request says which); kept compressed.
+      return sendAnswer(request, reply, drawn, { type: 'text/html; charset=utf-8', vary: 'accept-encoding, sec-ch-ua-mobile, user-agent' });
     }
     if (wantsPage) {
       return reply.code(404).type('text/plain; charset=utf-8').send('Tableau de bord non construit : lancez « npm run build ».');

@@ -15,6 +15,7 @@ import {
   type Source,
 } from '../../methodology/index.ts';
 import { declarationsInForce, previousPublishedEdition, probeRollup } from '../../db/read.ts';
+import { forgetPublishedEditions } from '../../db/published.ts';
 import { recordEditionPublished } from '../alerts.ts';
 import { DomainError } from '../../contracts/errors.ts';
 
@@ -153,7 +154,7 @@ export async function closeEdition(db: Db, slug: string, options: { now?: Date; 
 
 /** Freezes a draft: from now on the database refuses any change to it (see migration 0002). */
 export async function publishEdition(db: Db, slug: string, now = new Date()): Promise<{ editionId: number }> {
-  return transaction(db, async (tx) => {
+  const published = await transaction(db, async (tx) => {
     const edition = await first(tx.select().from(editions).where(eq(editions.slug, slug)));
     if (!edition) throw new DomainError('edition.no_draft', `no draft edition ${slug}: close it first (observatoire edition close ${slug})`, { slug });
     if (edition.status === 'published') throw new DomainError('edition.published', `${slug} is already published: a published edition never changes`, { slug });
@@ -161,4 +162,7 @@ export async function publishEdition(db: Db, slug: string, now = new Date()): Pr
     await recordEditionPublished(tx, edition, now);
     return { editionId: edition.id };
   });
+  // This process's editions API sees it at once ('latest' moves); other processes within a second.
+  forgetPublishedEditions(db);
+  return published;
 }

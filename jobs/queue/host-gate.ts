@@ -33,7 +33,10 @@ export class PostgresHostGate implements HostGate {
     // Each request is its own holder: two requests of one process to one host wait for each other too.
     const holder = `${this.holder}:${this.turn++}`;
     for (;;) {
-      const { rows } = await this.pool.query<{ wait: number | null }>(
+      // `taken` says whether this statement took the lease. Its wait cannot say it: a row another
+      // worker inserted while this statement waited on it is invisible to the statement's snapshot,
+      // so its wait reads null; that is a host just taken by someone else, not one free.
+      const { rows } = await this.pool.query<{ taken: boolean; wait: number | null }>(
         `with taken as (
            insert into host_leases (host, holder, lease_until, next_at)
            values ($1, $2, now() + $3 * interval '1 millisecond', now())
@@ -41,15 +44,14 @@ export class PostgresHostGate implements HostGate {
              where host_leases.lease_until <= now() and host_leases.next_at <= now()
            returning host
          )
-         select case when exists (select 1 from taken) then null
-           else (select greatest(extract(epoch from (greatest(lease_until, next_at) - now())) * 1000, 0) from host_leases where host = $1)
-         end as wait`,
+         select exists (select 1 from taken) as taken,
+           (select greatest(extract(epoch from (greatest(lease_until, next_at) - now())) * 1000, 0) from host_leases where host = $1) as wait`,
         [host, holder, this.leaseMs],
       );
+      if (rows[0]?.taken) break;
       const wait = rows[0]?.wait;
-      if (wait === null || wait === undefined) break;
       // Held: poll (a holder gives it back early); paused: sleep until the pause ends.
-      await sleep(Math.max(1, Math.min(Number(wait), this.pollMs)));
+      await sleep(Math.max(1, Math.min(wait === null || wait === undefined ? this.pollMs : Number(wait), this.pollMs)));
     }
     return async (pauseMs: number) => {
       await this.pool.query(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { and, asc, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { first, type Db } from '../../db/client.ts';
@@ -34,6 +35,41 @@ function selectProcedures(db: Db) {
 }
 
 const frenchOrder = new Intl.Collator('fr', { sensitivity: 'base' });
+
+interface Named {
+  slug: string;
+  name: string;
+}
+
+/**
+ * A digest of every name the exports write beside the frozen scores — procedures' titles,
+ * administrations' and ministries' names — which the catalogue may change at any import: what
+ * an export written earlier must still match to be served again.
+ */
+export async function catalogueNames(db: Db): Promise<string> {
+  const hash = createHash('sha1');
+  for (const p of await db.select({ id: procedures.id, title: procedures.title, administrationId: procedures.administrationId }).from(procedures).orderBy(procedures.id)) hash.update(`p${p.id}\u0000${p.title}\u0000${p.administrationId}\u0001`);
+  for (const a of await db.select({ id: administrations.id, name: administrations.name, ministryId: administrations.ministryId }).from(administrations).orderBy(administrations.id)) hash.update(`a${a.id}\u0000${a.name}\u0000${a.ministryId}\u0001`);
+  for (const m of await db.select({ id: ministries.id, name: ministries.name, slug: ministries.slug }).from(ministries).orderBy(ministries.id)) hash.update(`m${m.id}\u0000${m.name}\u0000${m.slug}\u0001`);
+  return hash.digest('base64url');
+}
+
+/**
+ * Ministries by name, each with its administrations that have procedures in the catalogue, by
+ * name, and every such administration by name: the table's filters, sorted here so that a phone
+ * does not load French collation data to sort them.
+ */
+export async function listMinistries(db: Db): Promise<{ items: (Named & { administrations: Named[] })[]; administrations: Named[] }> {
+  const byMinistry = new Map<string, Named & { administrations: Map<string, Named> }>();
+  for (const p of await listProcedures(db)) {
+    const m = byMinistry.get(p.ministry.slug) ?? { ...p.ministry, administrations: new Map<string, Named>() };
+    m.administrations.set(p.administration.slug, p.administration);
+    byMinistry.set(p.ministry.slug, m);
+  }
+  const byName = (a: Named, b: Named) => frenchOrder.compare(a.name, b.name);
+  const items = [...byMinistry.values()].map((m) => ({ slug: m.slug, name: m.name, administrations: [...m.administrations.values()].sort(byName) })).sort(byName);
+  return { items, administrations: items.flatMap((m) => m.administrations).sort(byName) };
+}
 
 export async function listProcedures(db: Db, filter: CatalogueFilter = {}) {
   const rows = await selectProcedures(db)

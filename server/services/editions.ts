@@ -1,8 +1,9 @@
-import { and, desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { first, type Db } from '../../db/client.ts';
+import { desc, eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import { administrations, editions, editionScores, ministries, procedures } from '../../db/schema/index.ts';
 import { groupScores, methodologyVersion, publishedScore, storedValue, type Methodology, type ProcedureValues } from '../../methodology/index.ts';
-import { DomainError, type GroupSynthesis, type ScoreCell } from '../../contracts/index.ts';
+import { publishedEditions } from '../../db/published.ts';
+import { DomainError, type EditionRow as ListRow, type GroupSynthesis, type ScoreCell, type TableCell } from '../../contracts/index.ts';
 
 // Read side of published editions. A published edition never changes, so its table is built
 // once and kept in memory: the procedures list and the syntheses are then answered from it.
@@ -37,10 +38,12 @@ export async function listPublishedEditions(db: Db): Promise<Edition[]> {
   return db.select().from(editions).where(eq(editions.status, 'published')).orderBy(desc(editions.periodStart));
 }
 
-/** A published edition by slug, or the latest one for "latest". */
+/**
+ * A published edition by slug, or the latest one for "latest": from the list of published
+ * editions kept in memory (db/published.ts), read again when it is a second old.
+ */
 export async function findPublishedEdition(db: Db, slug: string): Promise<Edition | undefined> {
-  if (slug === 'latest') return (await listPublishedEditions(db))[0];
-  return first(db.select().from(editions).where(and(eq(editions.slug, slug), eq(editions.status, 'published'))));
+  return (await publishedEditions(db)).find(slug);
 }
 
 /** A text column in byte order, as SQLite orders it (PostgreSQL's default order follows the database's locale). */
@@ -145,6 +148,13 @@ async function buildEditionTable(db: Db, edition: Edition): Promise<EditionTable
     };
   }
   return { edition, methodology, rows: [...rows.values()].sort((a, b) => b.yearlyVolume - a.yearlyVolume || a.id - b.id) };
+}
+
+/** A row as the edition's list carries it (contracts' EditionRow): no search text, no start URL, no evidence ids. */
+export function listRow(row: EditionRow): ListRow {
+  const scores: Record<string, TableCell> = {};
+  for (const [criterion, { observationId: _o, declarationId: _d, ...cell }] of Object.entries(row.scores)) scores[criterion] = cell;
+  return { id: row.id, title: row.title, ministry: row.ministry, administration: row.administration, audiences: row.audiences as ListRow['audiences'], yearlyVolume: row.yearlyVolume, scores };
 }
 
 export interface ProcedureQuery {

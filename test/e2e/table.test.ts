@@ -9,6 +9,7 @@ import { expectNoAxeViolations, location, useDashboard, withPage } from '../help
 // the URL; the result count in a live region; the CSV of exactly the view on screen.
 
 const dashboard = useDashboard();
+const PHONE = 'Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36';
 
 const count = (page: Page) => page.getByTestId('result-count').textContent();
 /** Rows are drawn a dozen at a time: wait until the table no longer says it is busy. */
@@ -187,4 +188,58 @@ describe('the editions table', () => {
       await expect.poll(() => location(page)).toMatch(/^\/demarches\/\d+$/);
     });
   });
+
+  it('is there before any script runs: the first 50 rows, and a filter form that works as a plain form', async () => {
+    const context = await dashboard.browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${dashboard.base}/demarches`);
+      expect(await page.locator('main tbody tr[data-procedure-id]').count()).toBe(50);
+      expect(await page.getByTestId('result-count').textContent()).toMatch(/250 démarches — page 1 sur 5/);
+      // Without the script, choosing a ministry and sending the form asks the server for that view.
+      await page.getByLabel('Ministère', { exact: true }).selectOption('interieur');
+      await page.getByRole('button', { name: 'Rechercher' }).click();
+      await page.waitForURL(/ministere=interieur/);
+      expect(await page.getByTestId('result-count').textContent()).toMatch(/^\s*36 démarches sur 250/);
+      expect(await page.locator('main tbody tr[data-procedure-id]').count()).toBe(36);
+    } finally {
+      await context.close();
+    }
+  });
+
+  for (const width of [1280, 375]) {
+    it(`takes over the server's rows without drawing them again, then filters and sorts as usual (${width} px)`, async () => {
+      const context = await dashboard.browser.newContext({ viewport: { width, height: 900 }, ...(width < 768 ? { userAgent: PHONE, isMobile: true } : {}) });
+      try {
+        const page = await context.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(e.message));
+        // Counts the rows or cards removed from the page while it loads and its script takes over.
+        await page.addInitScript(() => {
+          const w = window as unknown as { removedRows: number };
+          w.removedRows = 0;
+          new MutationObserver((records) => {
+            for (const r of records) for (const n of r.removedNodes) if (n instanceof Element && (n.matches('tr, li.obs-card') || n.querySelector('tr, li.obs-card'))) w.removedRows++;
+          }).observe(document, { childList: true, subtree: true });
+        });
+        const api: string[] = [];
+        page.on('request', (r) => void (r.url().includes('/api/editions') && api.push(new URL(r.url()).pathname)));
+        await page.goto(`${dashboard.base}/demarches`, { waitUntil: 'networkidle' });
+        const rows = page.locator(width < 768 ? 'main li.obs-card' : 'main tbody tr[data-procedure-id]');
+        expect(await rows.count()).toBe(50);
+        expect(await page.evaluate(() => (window as unknown as { removedRows: number }).removedRows)).toBe(0);
+        // The answers came with the page: the script asked the API for none of them.
+        expect(api).toEqual([]);
+        if (width < 768) await page.locator('.obs-filters__fold summary').click();
+        await page.getByLabel('Ministère', { exact: true }).selectOption('interieur');
+        await expect.poll(() => count(page)).toMatch(/^36 démarches sur 250/);
+        expect(location(page)).toBe('/demarches?ministere=interieur');
+        await page.goBack();
+        await expect.poll(() => count(page)).toMatch(/^250 démarches/);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

@@ -19,7 +19,7 @@ describe.skipIf(ENGINE !== 'postgres')('per-host politeness across processes (Po
     const spans: { host: string; start: number; end: number }[] = [];
     const request = (host: string) => async () => {
       const start = performance.now();
-      await sleep(10);
+      await sleep(25); // long enough for the two hosts' requests to meet in time
       spans.push({ host, start, end: performance.now() });
     };
     await Promise.all(schedulers.flatMap((s) => ['a.test', 'b.test'].flatMap((host) => Array.from({ length: 5 }, () => s.run(`http://${host}/`, request(host))))));
@@ -32,6 +32,27 @@ describe.skipIf(ENGINE !== 'postgres')('per-host politeness across processes (Po
     const a = spans.filter((s) => s.host === 'a.test');
     const b = spans.filter((s) => s.host === 'b.test');
     expect(a.some((x) => b.some((y) => x.start < y.end && y.start < x.end))).toBe(true);
+  });
+
+  it('gives a host never seen before to one of many workers asking at the same moment', async () => {
+    // The first lease on a host inserts its row: a worker whose statement waited on that insert
+    // must see the host as taken (it once read it as free, and two workers sent it a request at once).
+    for (let round = 0; round < 5; round++) {
+      const host = `new-${round}.test`;
+      const gates = Array.from({ length: 12 }, (_, i) => new PostgresHostGate(db.pool!, { holder: `g${i}`, pollMs: 5 }));
+      let holding = 0;
+      let most = 0;
+      await Promise.all(
+        gates.map(async (gate) => {
+          const release = await gate.acquire(host);
+          most = Math.max(most, ++holding);
+          await sleep(5);
+          holding--;
+          await release(0);
+        }),
+      );
+      expect(most, host).toBe(1);
+    }
   });
 
   it('frees a host whose holder died once its lease runs out', async () => {

@@ -76,6 +76,24 @@ describe('GET /api/procedures', () => {
   });
 });
 
+const collator = new Intl.Collator('fr', { sensitivity: 'base' });
+const inOrderOf = (names: string[]) => names.every((n, i) => i === 0 || collator.compare(names[i - 1]!, n) <= 0);
+
+describe('GET /api/ministries', () => {
+  it('lists each ministry once with its administrations once, in French alphabetical order, as the catalogue has them', async () => {
+    const { items, administrations } = (await app.inject('/api/ministries')).json<{ items: { slug: string; name: string; administrations: { slug: string; name: string }[] }[]; administrations: { name: string }[] }>();
+    expect(administrations).toHaveLength(items.reduce((n, m) => n + m.administrations.length, 0));
+    expect(inOrderOf(administrations.map((a) => a.name))).toBe(true);
+    const inOrder = inOrderOf;
+    expect(inOrder(items.map((m) => m.name))).toBe(true);
+    for (const m of items) expect(inOrder(m.administrations.map((a) => a.name)), m.slug).toBe(true);
+    const catalogue = (await app.inject('/api/procedures')).json<{ items: { ministry: { slug: string }; administration: { slug: string } }[] }>().items;
+    const pairs = new Set(catalogue.map((p) => `${p.ministry.slug}/${p.administration.slug}`));
+    expect(new Set(items.flatMap((m) => m.administrations.map((a) => `${m.slug}/${a.slug}`)))).toEqual(pairs);
+    expect(items.map((m) => m.slug)).toEqual([...new Set(items.map((m) => m.slug))]);
+  });
+});
+
 describe('GET /api/procedures/:id', () => {
   it("answers a procedure's identity", async () => {
     const res = await app.inject('/api/procedures/102');
@@ -114,7 +132,7 @@ describe('the rest of the API', () => {
       '/api/admin/crawl-runs', '/api/admin/editions', '/api/admin/editions/{slug}/close', '/api/admin/editions/{slug}/preview',
       '/api/admin/editions/{slug}/publish', '/api/admin/users', '/api/admin/users/{id}', '/api/me/procedures', '/api/me/procedures/{id}',
       '/api/me/procedures/{id}/declarations', '/api/me/procedures/{id}/declarations/{criterion}', '/api/me/procedures/{id}/rechecks',
-      '/api/me/rechecks/{id}', '/api/me/watchlist/{id}', '/api/me/webhooks', '/api/me/webhooks/{id}', '/api/ministries/{slug}/alerts.atom',
+      '/api/me/rechecks/{id}', '/api/me/watchlist/{id}', '/api/me/webhooks', '/api/me/webhooks/{id}', '/api/ministries', '/api/ministries/{slug}/alerts.atom',
       '/api/session', '/api/session/password', '/api/alerts.atom', '/api/site',
     ].sort());
     for (const [path, item] of Object.entries<Record<string, { responses: object; tags?: string[] }>>(doc.paths)) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvStream, neutralize, wideColumns } from '../../server/services/exports.ts';
+import { Readable } from 'node:stream';
+import { csvStream, neutralize, textStream, wideColumns } from '../../server/services/exports.ts';
+import { referenceCsv } from '../helpers/csv-reference.ts';
 import { methodologyV1 } from '../../methodology/index.ts';
 import { negotiateEncoding } from '../../server/services/response-cache.ts';
 
@@ -44,6 +46,57 @@ describe('CSV quoting (RFC 4180)', () => {
       expect(rows.map((r) => r.v)).toEqual(tricky);
       expect(rows.map((r) => r.n)).toEqual(tricky.map((_, i) => (sep === 'comma' ? `${i}.5` : `${i},5`)));
     }
+  });
+});
+
+describe('CSV writer', () => {
+  const columns = ['a', 'b', 'c', 'd', 'e'].map((name) => ({ name, type: 'string' as const, description: '' }));
+  // Cells that need quoting in one dialect and not the other, formulas, numbers with decimals, negatives, booleans, nothing.
+  const tricky: unknown[][] = [
+    ['=1+1', '+33 1 23', '-2+3', '@SUM(A1)', '\tcmd'],
+    ['a,b', 'a;b', 'say "hi"', 'two\nlines', 'cr\r\nlf'],
+    [-1.5, 0.25, 1e21, 12, Number.NaN],
+    [true, false, null, undefined, ''],
+    ['=a,b', '-x;y', '"', "'", 'Démarche « simple », n° 2'],
+    [new Date(0), 12345678901234, -0, '\r', ' lead'],
+  ];
+
+  it.each(['comma', 'semicolon'] as const)('writes exactly what the former writer wrote (%s), sync and async sources alike', async (sep) => {
+    const expected = referenceCsv(columns, tricky, { sep });
+    expect(await text(csvStream(columns, tricky, { sep }))).toBe(expected);
+    expect(await text(csvStream(columns, Readable.from(tricky), { sep }))).toBe(expected);
+    // Many rows: several chunks, the same bytes.
+    const many = Array.from({ length: 3000 }, (_, i) => tricky[i % tricky.length]!);
+    expect(await text(csvStream(columns, many, { sep }))).toBe(referenceCsv(columns, many, { sep }));
+  });
+
+  it('writes large chunks, and closes its source when the reader goes away', async () => {
+    let closed = false;
+    function* rows() {
+      try {
+        for (let i = 0; ; i++) yield [i, `ligne ${i}`, 'x'.repeat(50)];
+      } finally {
+        closed = true;
+      }
+    }
+    const stream = csvStream(columns.slice(0, 3), rows(), { sep: 'comma' });
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+      if (chunks.length === 3) break; // the for-await destroys the stream
+    }
+    expect(chunks[1]!.length).toBeGreaterThan(32 * 1024);
+    expect(closed).toBe(true);
+  });
+
+  it('reports a failing source as a stream error', async () => {
+    const failing = textStream(
+      (function* () {
+        yield 'a\n';
+        throw new Error('lecture impossible');
+      })(),
+    );
+    await expect(text(failing)).rejects.toThrow('lecture impossible');
   });
 });
 

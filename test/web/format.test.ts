@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAudiences, formatDate, formatPeriod, formatVolume, formatWithUnit, levelRanges, meanCoverage, ministriesWithAdministrations, quarterLabel } from '../../web/src/lib/format.ts';
+import { formatAudiences, formatDate, formatDateTime, formatPeriod, formatVolume, formatWithUnit, levelRanges, meanCoverage, quarterLabel } from '../../web/src/lib/format.ts';
 import { criterionBySlug, methodologyV1 } from '../../methodology/index.ts';
 
 describe('formatVolume', () => {
@@ -68,17 +68,6 @@ describe('formatAudiences', () => {
   });
 });
 
-describe('ministriesWithAdministrations', () => {
-  it('lists ministries and, within each, administrations once, in French alphabetical order', () => {
-    const item = (ministry: string, administration: string) => ({ ministry: { slug: ministry, name: ministry }, administration: { slug: administration, name: administration } });
-    const list = ministriesWithAdministrations([item('Justice', 'Tribunaux'), item('Économie', 'Urssaf'), item('Justice', 'Casier'), item('Économie', 'Urssaf')]);
-    expect(list.map((m) => [m.name, m.administrations.map((a) => a.name)])).toEqual([
-      ['Économie', ['Urssaf']],
-      ['Justice', ['Casier', 'Tribunaux']],
-    ]);
-  });
-});
-
 describe('quarterLabel and meanCoverage', () => {
   it.each([
     ['2026-T1', '1er trimestre 2026'],
@@ -98,6 +87,18 @@ describe('dates', () => {
   it('writes the first of the month as "1er", other days as numbers', () => {
     expect(formatDate('2026-07-01T00:00:00Z')).toBe('1er juillet 2026');
     expect(formatDate('2022-03-14T00:00:00Z')).toBe('14 mars 2022');
+    // Paris time written without Intl: what Intl writes, every 37 minutes over three years (both changes of time each year).
+    const paris = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2028, 0, 1); t += 37 * 60_000) {
+      const iso = new Date(t).toISOString();
+      if (formatDateTime(iso) !== paris.format(new Date(t)).replace(/^1 /, '1er ')) expect(formatDateTime(iso), iso).toBe(paris.format(new Date(t)).replace(/^1 /, '1er '));
+    }
+    // Written without Intl: what Intl writes, day after day over four years (UTC).
+    const intl = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    for (let t = Date.UTC(2024, 0, 1, 23, 30); t < Date.UTC(2028, 0, 1); t += 86_400_000) {
+      const iso = new Date(t).toISOString();
+      expect(formatDate(iso), iso).toBe(intl.format(new Date(t)).replace(/^1 /, '1er '));
+    }
     expect(formatPeriod('2026-07-01T00:00:00Z', '2026-10-01T00:00:00Z')).toBe('du 1er juillet 2026 au 30 septembre 2026');
   });
 });

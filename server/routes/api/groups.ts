@@ -1,5 +1,6 @@
 import { Type, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { editionTable, groupSyntheses, listPublishedEditions } from '../../services/editions.ts';
+import { editionTable, groupSyntheses } from '../../services/editions.ts';
+import { publishedEditions, publishedEditionsIfFresh } from '../../../db/published.ts';
 import { ResponseCache } from '../../services/response-cache.ts';
 import { sendAnswer } from './answer.ts';
 import { DomainError, GroupHistory, GroupSlug, errorResponses } from '../../../contracts/index.ts';
@@ -32,9 +33,11 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const { by, slug } = request.params;
       const count = request.query.editions ?? 5;
-      const published = (await listPublishedEditions(fastify.db)).slice(0, count).reverse();
+      // The published editions from memory (read again when a second old): a hit queries nothing.
+      const index = publishedEditionsIfFresh(fastify.db) ?? (await publishedEditions(fastify.db));
+      const published = index.editions.slice(0, count).reverse();
       const key = `${by}|${slug}|${published.map((e) => e.id).join(',')}`;
-      const answer = await responses.get(key, async () => {
+      const answer = responses.peek(key) ?? (await responses.get(key, async () => {
         let name: string | null = null;
         let target = 0.8;
         const history = [];
@@ -47,7 +50,7 @@ const groupsRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
           history.push({ edition: edition.slug, procedures: group.procedures, scores: group.scores });
         }
         return name === null ? null : { by, slug, name, target, editions: history };
-      });
+      }));
       if (answer.body.equals(NOT_FOUND)) throw new DomainError('group.unknown', `no ${by} "${slug}" in the published editions`, { kind: by, slug });
       return sendAnswer(request, reply.header('cache-control', 'public, max-age=60'), answer);
     },

@@ -1,5 +1,5 @@
 import { formatFigure, formatNumber } from '../../../methodology/rounding.ts';
-import type { Criterion, Named, Unit } from './types.ts';
+import type { Criterion, Unit } from './types.ts';
 
 // Pure display helpers, tested with tables (test/web/format.test.ts). Figures go through the
 // methodology's one rounding (round half up): the same figure reads the same on every page,
@@ -65,11 +65,15 @@ export function levelRanges(criterion: Criterion): { label: string; goal: boolea
   }
 }
 
-const longDate = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
 
-/** "1er juillet 2026", "14 mars 2022": French writes the first of the month as an ordinal. */
+/**
+ * "1er juillet 2026", "14 mars 2022" (the UTC day): French writes the first of the month as an
+ * ordinal. Written without Intl, whose French data a phone loads slowly before a page responds.
+ */
 export function formatDate(iso: string): string {
-  return firstOfMonth(longDate.format(new Date(iso)));
+  const d = new Date(iso);
+  return firstOfMonth(`${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`);
 }
 
 const firstOfMonth = (text: string): string => text.replace(/^1 /, '1er ');
@@ -93,30 +97,28 @@ export function shortQuarter(slug: string): string {
   return m ? `${m[2]} ${m[1]}` : slug;
 }
 
-const hourMinute = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
+/** The last Sunday of a month (UTC), at 01:00 UTC: when European summer time starts (March) and ends (October). */
+const lastSundayAt1 = (year: number, month: number): number => {
+  const last = new Date(Date.UTC(year, month + 1, 0, 1));
+  return last.getTime() - last.getUTCDay() * 86_400_000;
+};
 
+/**
+ * "14 mars 2022 à 09:05", in Paris time (summer time by the European rule: from the last Sunday
+ * of March to the last Sunday of October, at 01:00 UTC). Written without Intl, as formatDate.
+ */
 export function formatDateTime(iso: string): string {
-  return firstOfMonth(hourMinute.format(new Date(iso)));
+  const t = new Date(iso).getTime();
+  const year = new Date(t).getUTCFullYear();
+  const summer = t >= lastSundayAt1(year, 2) && t < lastSundayAt1(year, 9);
+  const paris = new Date(t + (summer ? 2 : 1) * 3_600_000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${formatDate(paris.toISOString())} à ${two(paris.getUTCHours())}:${two(paris.getUTCMinutes())}`;
 }
 
 /** The last day of a period whose end is exclusive: "du 1er juillet au 30 septembre 2026". */
 export function formatPeriod(start: string, endExclusive: string): string {
   return `du ${formatDate(start)} au ${formatDate(new Date(new Date(endExclusive).getTime() - 86_400_000).toISOString())}`;
-}
-
-export const frenchOrder = new Intl.Collator('fr').compare;
-
-/** Ministries in French alphabetical order, each with its administrations: the table's filters. */
-export function ministriesWithAdministrations(items: readonly { ministry: Named; administration: Named }[]): (Named & { administrations: Named[] })[] {
-  const byMinistry = new Map<string, Named & { administrations: Map<string, Named> }>();
-  for (const p of items) {
-    const m = byMinistry.get(p.ministry.slug) ?? { ...p.ministry, administrations: new Map<string, Named>() };
-    m.administrations.set(p.administration.slug, p.administration);
-    byMinistry.set(p.ministry.slug, m);
-  }
-  return [...byMinistry.values()]
-    .map((m) => ({ slug: m.slug, name: m.name, administrations: [...m.administrations.values()].sort((a, b) => frenchOrder(a.name, b.name)) }))
-    .sort((a, b) => frenchOrder(a.name, b.name));
 }
 
 /** "1 minute", "7 minutes": a wait told in whole minutes, rounded up, never "minute(s)". */

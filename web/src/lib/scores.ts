@@ -58,6 +58,15 @@ export function badgeText(cell: CellView | undefined, criterion: Criterion, with
   return formatValue(cell, criterion);
 }
 
+/** Text and attribute values for markup written as a string: `&`, `<`, `>` and quotes escaped. */
+export const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** ScoreBadge's markup as a string, for rows drawn as one block of HTML (components/ProceduresTable.svelte). */
+export function badgeHtml(cell: CellView | undefined, criterion: Criterion, withValue = false): string {
+  const t = tone(cell, criterion);
+  return `<span class="${badgeClass(t, true)}" data-tone="${t}">${escapeHtml(badgeText(cell, criterion, withValue))}</span>`;
+}
+
 export function formatValue(cell: Pick<ScoreCell, 'value'>, criterion: Criterion): string {
   if (cell.value === null) return '—';
   return typeof cell.value === 'number' ? formatWithUnit(cell.value, criterion.unit) : cell.value;

@@ -20,7 +20,8 @@ export interface TableView {
 
 export const DEFAULT_VIEW: TableView = { edition: null, ministry: '', administration: '', audience: '', q: '', sort: 'volume', dir: 'desc', page: 1 };
 
-const PARAMS = { edition: 'edition', ministry: 'ministere', administration: 'administration', audience: 'public', q: 'recherche', sort: 'tri', dir: 'ordre', page: 'page' } as const;
+/** Each part of the view and its URL parameter (the filters' form fields carry the same names). */
+export const PARAMS = { edition: 'edition', ministry: 'ministere', administration: 'administration', audience: 'public', q: 'recherche', sort: 'tri', dir: 'ordre', page: 'page' } as const;
 
 const SLUG = /^[a-z0-9-]{1,80}$/;
 const EDITION = /^\d{4}-T[1-4]$/;
