@@ -198,18 +198,22 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
     const wantsPage = request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/assets/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsPage && hasDashboard) {
       // The dashboard routes in the browser: any page path gets the app, which shows its own 404;
-      // a known page gets its own title, description and Open Graph tags.
-      // A public page is drawn on the server (server/ssr.ts), so it shows before any script runs.
-      const head = await pageHead(fastify.db, path);
-      if (!head) return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
-      indexHtml ??= readFileSync(join(webRoot, 'index.html'), 'utf8');
-      const url = `${fastify.authOptions.publicUrl.replace(/\/+$/, '')}${path}`;
-      const shell = withHead(indexHtml, head, url);
-      const drawn = pages?.draws(path) ? await pages.render(request, shell) : null;
+      // a known page gets its own title, description and Open Graph tags. A public page is drawn
+      // on the server (server/ssr.ts), so it shows before any script runs; one drawn before is
+      // served without reading its head again.
+      const shell = async (): Promise<string | null> => {
+        const head = await pageHead(fastify.db, path);
+        if (!head) return null;
+        indexHtml ??= readFileSync(join(webRoot, 'index.html'), 'utf8');
+        return withHead(indexHtml, head, `${fastify.authOptions.publicUrl.replace(/\/+$/, '')}${path}`);
+      };
       reply.header('cache-control', 'no-cache');
-      if (!drawn) return reply.type('text/html; charset=utf-8').send(shell);
+      const drawn = pages?.draws(path) ? await pages.render(request, shell) : null;
       // Drawn for a phone or a wider screen (the request says which); kept compressed.
-      return sendAnswer(request, reply, drawn, { type: 'text/html; charset=utf-8', vary: 'accept-encoding, sec-ch-ua-mobile, user-agent' });
+      if (drawn) return sendAnswer(request, reply, drawn, { type: 'text/html; charset=utf-8', vary: 'accept-encoding, sec-ch-ua-mobile, user-agent' });
+      const page = await shell();
+      if (!page) return reply.type('text/html').sendFile('index.html');
+      return reply.type('text/html; charset=utf-8').send(page);
     }
     if (wantsPage) {
       return reply.code(404).type('text/plain; charset=utf-8').send('Tableau de bord non construit : lancez « npm run build ».');

@@ -32,8 +32,8 @@ const PAGE_TTL_MS = 60_000;
 
 /**
  * Whether the request comes from a phone's browser: Chromium says so in a client hint, every
- * phone browser in its user agent (a desktop browser emulating a phone changes only the latter). The server draws cards rather than the wide table for it; a wrong guess is
- * redrawn by the browser.
+ * phone browser in its user agent (a desktop browser emulating a phone changes only the latter).
+ * The server draws cards rather than the wide table for it; a wrong guess is redrawn by the browser.
  */
 export function looksNarrow(request: FastifyRequest): boolean {
   return request.headers['sec-ch-ua-mobile'] === '?1' || /Mobi|Android|iPhone|iPod/i.test(request.headers['user-agent'] ?? '');
@@ -45,10 +45,11 @@ export interface ServerPages {
   /** Whether this page path is drawn on the server. */
   draws(pathname: string): boolean;
   /**
-   * The page's HTML, from the dashboard's `index.html` with its head already set (`shell`), or
-   * null when it cannot be drawn (the browser then draws it, as it does every private page).
+   * The page's HTML, drawn into `shell()` (the dashboard's `index.html` with the page's head set,
+   * made only when the page is drawn; null for no such page), or null when it cannot be drawn
+   * (the browser then draws it, as it does every private page).
    */
-  render(request: FastifyRequest, shell: string): Promise<CachedAnswer | null>;
+  render(request: FastifyRequest, shell: () => Promise<string | null>): Promise<CachedAnswer | null>;
 }
 
 /** The header the renderer's own API requests carry: with the app's secret, they skip the rate limit. */
@@ -75,28 +76,31 @@ export async function serverPages(fastify: FastifyInstance, secret: string, file
     return response.statusCode === 200 ? (JSON.parse(response.body) as unknown) : undefined;
   };
 
-  async function build(pathname: string, search: string, narrow: boolean, shell: string): Promise<CachedAnswer | null> {
+  async function build(pathname: string, search: string, narrow: boolean, shell: () => Promise<string | null>): Promise<CachedAnswer | null> {
     const answers = new Map<string, unknown>();
-    const failed = new Set<string>();
-    let page: ReturnType<Renderer['renderPage']> = null;
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      page = renderer.renderPage(pathname, search, answers, { narrow });
+      const page = renderer.renderPage(pathname, search, answers, { narrow });
       if (!page) return null;
-      const missing = page.wanted.filter((path) => !failed.has(path));
-      if (missing.length === 0) break;
+      if (page.wanted.length === 0) {
+        const html = await shell();
+        if (html === null) return null;
+        const head = /<title>/.test(page.head) ? html.replace(/<title>[^<]*<\/title>\s*/, '') : html;
+        return cachedAnswer(
+          Buffer.from(
+            head
+              .replace('</head>', `${page.head}\n  </head>`)
+              .replace('<div id="app"></div>', `<div id="app">${page.body}</div>\n    <script type="application/json" id="obs-answers">${escapeJson(JSON.stringify(Object.fromEntries(answers)))}</script>`),
+          ),
+        );
+      }
       // Fetched at once, as the browser would: the answers are independent within a round.
-      const fetched = await Promise.all(missing.map(fetchAnswer));
-      missing.forEach((path, i) => (fetched[i] === undefined ? failed.add(path) : answers.set(path, fetched[i])));
+      const fetched = await Promise.all(page.wanted.map(fetchAnswer));
+      // A page drawn without all its answers (a procedure that does not exist, no edition
+      // published yet) would show a loading state under a vaguer title: the browser draws it, and says why.
+      if (fetched.includes(undefined)) return null;
+      page.wanted.forEach((path, i) => answers.set(path, fetched[i]));
     }
-    // A page drawn without all its answers (a procedure that does not exist, no edition published
-    // yet) would show a loading state under a vaguer title: the browser draws it, and says why.
-    if (!page || page.wanted.length > 0) return null;
-    const used = Object.fromEntries(answers);
-    const head = /<title>/.test(page.head) ? shell.replace(/<title>[^<]*<\/title>\s*/, '') : shell;
-    const html = head
-      .replace('</head>', `${page.head}\n  </head>`)
-      .replace('<div id="app"></div>', `<div id="app">${page.body}</div>\n    <script type="application/json" id="obs-answers">${escapeJson(JSON.stringify(used))}</script>`);
-    return cachedAnswer(Buffer.from(html));
+    return null;
   }
 
   return {
